@@ -1,0 +1,596 @@
+//! Boilerplate: segments that are not the author's content, each with a reason.
+//!
+//! Two kinds of evidence. Recurrence: a paragraph whose template (numbers masked) occurs in at
+//! least [`recurrence_bar`] documents of the corpus; the bar rises with the corpus size, so a
+//! template line on 400 pages is boilerplate while a quote two articles share is an overlap. Cues
+//! inside one document: calls to action, label-only lines, all-caps headlines inserted between
+//! paragraphs, metadata and dateline prefixes, bylines, copyright lines and navigation. A
+//! document's first paragraph (its headline) is never flagged as a whole by a cue.
+
+use crate::hash::hash_bytes;
+use crate::segment::{Paragraph, Segmented};
+use crate::shingle::shingle_hash;
+use crate::types::Span;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Why a segment is boilerplate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// Recurs in many documents of the corpus.
+    Recurring,
+    /// "Click here", "subscribe", "follow us", "get the app".
+    CallToAction,
+    /// A label with nothing after it worth keeping: "Categorized in:", "Tags: …".
+    Label,
+    /// An all-caps headline of another story inserted between paragraphs.
+    InsertedHeadline,
+    /// A date or timestamp prefix: " date 2021-04-26 ".
+    Metadata,
+    /// A place and agency prefix: "WASHINGTON (Reuters) - ".
+    Dateline,
+    /// "By Jane Doe", "Reporting by …".
+    Byline,
+    /// "© 2021 …", "All rights reserved".
+    Copyright,
+    /// Menus and breadcrumbs: runs of very short lines, "Home | News | Sports".
+    Navigation,
+}
+
+impl Reason {
+    /// The reason code, as printed.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::Recurring => "recurring",
+            Reason::CallToAction => "call-to-action",
+            Reason::Label => "label",
+            Reason::InsertedHeadline => "inserted-headline",
+            Reason::Metadata => "metadata",
+            Reason::Dateline => "dateline",
+            Reason::Byline => "byline",
+            Reason::Copyright => "copyright",
+            Reason::Navigation => "navigation",
+        }
+    }
+}
+
+/// A boilerplate segment of one document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment {
+    /// Bytes of the segment in the document text.
+    pub span: Span,
+    /// Why.
+    pub reason: Reason,
+}
+
+/// The number of documents a paragraph must recur in to be boilerplate in a corpus of `n`:
+/// `max(3, ⌈log₂ n⌉)`. A corpus of fewer than three documents has no recurring boilerplate.
+pub fn recurrence_bar(n: usize) -> usize {
+    let log = usize::BITS - n.saturating_sub(1).leading_zeros();
+    (log as usize).max(3)
+}
+
+/// Finds boilerplate in every document; `docs[i]` is `(text, segmentation)` of document `i`.
+pub fn find(docs: &[(&str, &Segmented)]) -> Vec<Vec<Segment>> {
+    let recurring = recurring_templates(docs);
+    docs.par_iter()
+        .map(|(text, seg)| in_document(text, seg, &recurring))
+        .collect()
+}
+
+/// The template key of a paragraph: its word hashes, with every word holding a digit masked.
+fn template(text: &str, seg: &Segmented, p: &Paragraph) -> u64 {
+    let mask = hash_bytes(b"#");
+    let words: Vec<u64> = seg.words[p.words.clone()]
+        .iter()
+        .map(|w| {
+            let s = &text.as_bytes()[w.start as usize..w.end as usize];
+            if s.iter().any(u8::is_ascii_digit) {
+                mask
+            } else {
+                w.hash
+            }
+        })
+        .collect();
+    shingle_hash(&words)
+}
+
+fn recurring_templates(docs: &[(&str, &Segmented)]) -> ahash::AHashSet<u64> {
+    let bar = recurrence_bar(docs.len());
+    if docs.len() < bar {
+        return Default::default();
+    }
+    let mut keys: Vec<(u64, u32)> = docs
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(d, (text, seg))| {
+            seg.paragraphs
+                .iter()
+                .filter(|p| p.word_count() > 0)
+                .map(move |p| (template(text, seg, p), d as u32))
+        })
+        .collect();
+    keys.par_sort_unstable();
+    keys.dedup();
+    keys.chunk_by(|x, y| x.0 == y.0)
+        .filter(|g| g.len() >= bar)
+        .map(|g| g[0].0)
+        .collect()
+}
+
+/// Words of a paragraph, lower-cased, for matching cue phrases.
+fn lower_words(text: &str, seg: &Segmented, p: &Paragraph) -> Vec<String> {
+    seg.words[p.words.clone()]
+        .iter()
+        .map(|w| {
+            text[w.start as usize..w.end as usize]
+                .to_lowercase()
+                .replace('\u{2019}', "'")
+        })
+        .collect()
+}
+
+fn in_document(text: &str, seg: &Segmented, recurring: &ahash::AHashSet<u64>) -> Vec<Segment> {
+    let paras = &seg.paragraphs;
+    let mut out: Vec<Segment> = Vec::new();
+    let nav = navigation_runs(text, seg);
+    let first_content = paras.iter().position(|p| p.word_count() > 0).unwrap_or(0);
+    for (i, p) in paras.iter().enumerate() {
+        let ptext = &text[p.span.range()];
+        let whole = |reason| Segment {
+            span: p.span,
+            reason,
+        };
+        if p.word_count() == 0 {
+            continue;
+        }
+        let words = if p.word_count() <= 40 {
+            lower_words(text, seg, p)
+        } else {
+            Vec::new()
+        };
+        let headline = i == first_content;
+        if let Some(end) = date_prefix(text, seg, p) {
+            let rest = &text[end..p.span.end];
+            if rest.chars().any(char::is_alphanumeric) {
+                out.push(Segment {
+                    span: Span::new(p.span.start, end),
+                    reason: Reason::Metadata,
+                });
+                continue;
+            }
+            out.push(whole(Reason::Metadata));
+            continue;
+        }
+        if recurring.contains(&template(text, seg, p)) {
+            out.push(whole(Reason::Recurring));
+            continue;
+        }
+        if !words.is_empty() {
+            if let Some(reason) = cue(ptext, &words, headline) {
+                out.push(whole(reason));
+                continue;
+            }
+        }
+        // Navigation is checked even on the first paragraph: pages open with their menus.
+        if nav[i] {
+            out.push(whole(Reason::Navigation));
+            continue;
+        }
+        if !headline && i > first_content && is_all_caps_headline(ptext, p.word_count()) {
+            out.push(whole(Reason::InsertedHeadline));
+            continue;
+        }
+        if i <= first_content + 1 {
+            if let Some(end) = dateline_prefix(ptext) {
+                out.push(Segment {
+                    span: Span::new(p.span.start, p.span.start + end),
+                    reason: Reason::Dateline,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Phrases that mark a short paragraph as a call to action.
+const CALLS: &[&[&str]] = &[
+    &["click", "here"],
+    &["click", "to"],
+    &["tap", "here"],
+    &["subscribe"],
+    &["sign", "up"],
+    &["newsletter"],
+    &["newsletters"],
+    &["follow", "us"],
+    &["like", "us", "on"],
+    &["share", "this"],
+    &["share", "on"],
+    &["download", "the"],
+    &["read", "more"],
+    &["continue", "reading"],
+    &["read", "the", "full"],
+    &["watch", "now"],
+    &["advertisement"],
+    &["sponsored"],
+    &["print", "this"],
+    &["email", "this"],
+    &["e", "mail", "this"],
+    &["skip", "to"],
+    &["back", "to", "top"],
+    &["log", "in"],
+    &["login"],
+    &["privacy", "policy"],
+    &["terms", "of", "use"],
+    &["terms", "of", "service"],
+    &["cookie", "policy"],
+    &["contact", "us"],
+    &["leave", "a", "comment"],
+    &["post", "a", "comment"],
+    &["join", "the", "conversation"],
+    &["recommended", "for", "you"],
+    &["most", "popular"],
+    &["most", "read"],
+    &["more", "stories"],
+    &["related", "coverage"],
+];
+
+/// Words that, alone or followed by a colon, make a label line.
+const LABELS: &[&[&str]] = &[
+    &["categorized", "in"],
+    &["categorised", "in"],
+    &["categories"],
+    &["category"],
+    &["tags"],
+    &["tagged"],
+    &["tagged", "with"],
+    &["filed", "under"],
+    &["posted", "in"],
+    &["topics"],
+    &["related"],
+    &["related", "articles"],
+    &["related", "stories"],
+    &["related", "topics"],
+    &["keywords"],
+    &["share"],
+    &["see", "also"],
+    &["more", "on"],
+    &["read", "also"],
+];
+
+fn contains_seq(words: &[String], seq: &[&str]) -> bool {
+    words
+        .windows(seq.len())
+        .any(|w| w.iter().zip(seq).all(|(a, b)| a == b))
+}
+
+/// A cue that marks the whole paragraph, for a paragraph of at most 40 words.
+fn cue(ptext: &str, words: &[String], headline: bool) -> Option<Reason> {
+    let trimmed = ptext.trim();
+    let n = words.len();
+    if n <= 12 {
+        for label in LABELS {
+            let starts = words.len() >= label.len()
+                && words[..label.len()].iter().zip(*label).all(|(a, b)| a == b);
+            let after = trimmed.to_lowercase();
+            let labelled = after.find(':').is_some_and(|c| {
+                let head: Vec<&str> = after[..c].split_whitespace().collect();
+                head.len() == label.len()
+            });
+            if starts && (labelled || n == label.len()) {
+                return Some(Reason::Label);
+            }
+        }
+    }
+    if headline {
+        return None;
+    }
+    if n <= 25 {
+        let get_app = words
+            .iter()
+            .position(|w| w == "get" || w == "download")
+            .is_some_and(|g| words[g..].iter().take(7).any(|w| w == "app"));
+        if get_app || CALLS.iter().any(|c| contains_seq(words, c)) {
+            return Some(Reason::CallToAction);
+        }
+    }
+    if n <= 30
+        && (trimmed.contains('©')
+            || contains_seq(words, &["all", "rights", "reserved"])
+            || (words[0] == "copyright" && n <= 15))
+    {
+        return Some(Reason::Copyright);
+    }
+    if n <= 10 {
+        let by = words[0] == "by"
+            && n >= 3
+            && trimmed
+                .split_whitespace()
+                .skip(1)
+                .all(|w| !w.starts_with(char::is_lowercase) || w == "and" || w == "in");
+        let credit = [
+            "reporting",
+            "editing",
+            "written",
+            "writing",
+            "additional",
+            "compiled",
+            "posted",
+            "photo",
+            "photos",
+        ]
+        .contains(&words[0].as_str())
+            && words.get(1).is_some_and(|w| w == "by");
+        if by || credit {
+            return Some(Reason::Byline);
+        }
+    }
+    None
+}
+
+/// An all-caps line of three or more words: another story's headline inserted in this one.
+fn is_all_caps_headline(ptext: &str, words: usize) -> bool {
+    if words < 3 {
+        return false;
+    }
+    let letters = ptext.chars().filter(|c| c.is_alphabetic());
+    let (mut upper, mut total) = (0, 0);
+    for c in letters {
+        total += 1;
+        upper += usize::from(c.is_uppercase());
+    }
+    total >= 12 && upper * 10 >= total * 9
+}
+
+/// Marks paragraphs that are navigation: separated menu items ("Home | News") or runs of three or
+/// more very short paragraphs without sentence punctuation.
+fn navigation_runs(text: &str, seg: &Segmented) -> Vec<bool> {
+    let paras = &seg.paragraphs;
+    let short = |p: &Paragraph| {
+        let t = text[p.span.range()].trim();
+        p.word_count() <= 4
+            && !t.ends_with(['.', '!', '?', '"', '\u{201D}', ':'])
+            && p.first_line == p.last_line
+    };
+    let mut nav = vec![false; paras.len()];
+    let mut i = 0;
+    while i < paras.len() {
+        let mut j = i;
+        while j < paras.len() && short(&paras[j]) && paras[j].word_count() > 0 {
+            j += 1;
+        }
+        if j - i >= 3 {
+            nav[i..j].iter_mut().for_each(|x| *x = true);
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    for (i, p) in paras.iter().enumerate() {
+        let t = &text[p.span.range()];
+        let seps = t.matches(" | ").count()
+            + t.matches('»').count()
+            + t.matches('›').count()
+            + t.matches(" > ").count()
+            + t.matches('•').count();
+        if seps >= 2 && p.word_count() <= 30 {
+            nav[i] = true;
+        }
+    }
+    nav
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
+const DATE_LABELS: &[&str] = &[
+    "date",
+    "published",
+    "updated",
+    "posted",
+    "last",
+    "on",
+    "modified",
+    "dated",
+];
+const TIME_WORDS: &[&str] = &[
+    "am", "pm", "a.m", "p.m", "gmt", "utc", "et", "est", "edt", "pt", "pst", "pdt", "bst", "cet",
+];
+
+/// End byte of a date prefix at the start of paragraph `p` (" date 2021-04-26 ",
+/// "Published: March 3, 2021 10:30 am", "16 January 2008"), if there is one.
+fn date_prefix(text: &str, seg: &Segmented, p: &Paragraph) -> Option<usize> {
+    let ws = &seg.words[p.words.clone()];
+    let word = |i: usize| {
+        ws.get(i)
+            .map(|w| text[w.start as usize..w.end as usize].to_lowercase())
+    };
+    let is_num = |s: &str, max: u32| s.parse::<u32>().is_ok_and(|v| v >= 1 && v <= max);
+    let is_year =
+        |s: &str| s.len() == 4 && s.parse::<u32>().is_ok_and(|v| (1900..2100).contains(&v));
+    let mut i = 0;
+    while i < 3 && word(i).is_some_and(|w| DATE_LABELS.contains(&w.as_str())) {
+        i += 1;
+    }
+    let (a, b, c) = (
+        word(i)?,
+        word(i + 1).unwrap_or_default(),
+        word(i + 2).unwrap_or_default(),
+    );
+    let month = |s: &str| MONTHS.contains(&s.trim_end_matches('.'));
+    let numeric = (is_year(&a) && is_num(&b, 12) && is_num(&c, 31))
+        || (is_num(&a, 31) && is_num(&b, 31) && (is_year(&c) || is_num(&c, 99)));
+    let named = (month(&a) && is_num(&b, 31) && is_year(&c))
+        || (is_num(&a, 31) && month(&b) && is_year(&c));
+    if !numeric && !named {
+        return None;
+    }
+    let date_len = 3;
+    // Between the date's words only separators may stand.
+    let seps_ok = (i..i + date_len - 1).all(|k| {
+        let between = &text[ws[k].end as usize..ws[k + 1].start as usize];
+        between
+            .chars()
+            .all(|c| matches!(c, '-' | '/' | '.' | ',' | ' '))
+    });
+    if !seps_ok {
+        return None;
+    }
+    let mut end = i + date_len;
+    // A time may follow: "10:30 am EDT".
+    while end < ws.len() && end < i + date_len + 4 {
+        let w = word(end)?;
+        let digits = w.chars().all(|c| c.is_ascii_digit()) && w.len() <= 2;
+        if digits || TIME_WORDS.contains(&w.as_str()) {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    let mut byte = ws[end - 1].end as usize;
+    // Swallow trailing separators and spaces, up to the next word.
+    let next = ws.get(end).map_or(p.span.end, |w| w.start as usize);
+    let gap = &text[byte..next];
+    if gap.chars().all(|c| !c.is_alphanumeric()) && !gap.contains(['"', '\u{201C}', '(']) {
+        byte = next;
+    }
+    Some(byte)
+}
+
+/// End byte (relative to the paragraph) of a dateline prefix: an all-caps first word and at most
+/// six words before a spaced dash in the first 60 bytes ("WASHINGTON (Reuters) - ",
+/// "CNN – Washington D.C. – ").
+fn dateline_prefix(ptext: &str) -> Option<usize> {
+    let lead = ptext.len() - ptext.trim_start().len();
+    let first = ptext[lead..].split_whitespace().next()?;
+    let letters: Vec<char> = first.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() < 2 || !letters.iter().all(|c| c.is_uppercase()) {
+        return None;
+    }
+    let mut end = None;
+    for (pos, c) in ptext.char_indices() {
+        if pos > 60 {
+            break;
+        }
+        if matches!(c, '-' | '\u{2013}' | '\u{2014}') {
+            let before = ptext[..pos].ends_with(' ');
+            let after_pos = pos + c.len_utf8();
+            let after = ptext[after_pos..].starts_with(' ');
+            if before && after && ptext[..pos].split_whitespace().count() <= 6 {
+                end = Some(after_pos + 1);
+            }
+        }
+    }
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reasons(text: &str) -> Vec<(String, Reason)> {
+        let seg = Segmented::new(text);
+        find(&[(text, &seg)])[0]
+            .iter()
+            .map(|s| (text[s.span.range()].to_string(), s.reason))
+            .collect()
+    }
+
+    const BODY: &str = "The officials met on Monday and talked about the plan for a long time.";
+
+    #[test]
+    fn cues_inside_one_document() {
+        let text = format!(
+            " date 2021-04-26 {BODY}\n\nKAMALA HARRIS SLAMMED BY TEXAS LAWMAKER FOR NEW BORDER EXCUSE\n\n{BODY}\n\nCLICK HERE TO GET THE FOX NEWS APP\n\n{BODY}\n\nCategorized in:"
+        );
+        let found = reasons(&text);
+        assert_eq!(
+            found.iter().map(|f| f.1).collect::<Vec<_>>(),
+            [
+                Reason::Metadata,
+                Reason::InsertedHeadline,
+                Reason::CallToAction,
+                Reason::Label
+            ]
+        );
+        assert_eq!(found[0].0, " date 2021-04-26 ");
+    }
+
+    #[test]
+    fn headlines_and_subheadings_are_content() {
+        let text = format!("HARRIS AIMS TO TACKLE ROOT CAUSES OF MIGRATION\n\n{BODY}\n\nKamala Harris's goal\n\n{BODY}");
+        assert!(reasons(&text).is_empty(), "{:?}", reasons(&text));
+    }
+
+    #[test]
+    fn navigation_and_bylines() {
+        let text = format!("Home\n\nNews\n\nSports\n\nWeather\n\nTitle of the story here\n\nBy Jane Doe and John Roe\n\n{BODY}");
+        let found = reasons(&text);
+        assert_eq!(
+            found.iter().filter(|f| f.1 == Reason::Navigation).count(),
+            4
+        );
+        assert!(found.iter().any(|f| f.1 == Reason::Byline));
+    }
+
+    #[test]
+    fn datelines() {
+        assert_eq!(
+            dateline_prefix("WASHINGTON (Reuters) - The Senate voted."),
+            Some(23)
+        );
+        assert_eq!(
+            dateline_prefix("CNN \u{2013} Washington D.C. \u{2013} Vice President"),
+            Some(28)
+        );
+        assert_eq!(dateline_prefix("The Senate - which voted - left."), None);
+    }
+
+    #[test]
+    fn recurrence_needs_more_documents_as_the_corpus_grows() {
+        assert_eq!(recurrence_bar(2), 3);
+        assert_eq!(recurrence_bar(5), 3);
+        assert_eq!(recurrence_bar(621), 10);
+        assert_eq!(recurrence_bar(1_000_000), 20);
+        let topics = ["rain", "trade", "chess", "music", "bridges", "taxes"];
+        let texts: Vec<String> = topics
+            .iter()
+            .map(|t| {
+                format!("This story is about {t} in depth.\n\nSent to you by the Daily Planet 2021")
+            })
+            .collect();
+        let segs: Vec<Segmented> = texts.iter().map(|t| Segmented::new(t)).collect();
+        let docs: Vec<(&str, &Segmented)> = texts.iter().map(|t| t.as_str()).zip(&segs).collect();
+        let found = find(&docs);
+        assert!(
+            found
+                .iter()
+                .all(|f| f.len() == 1 && f[0].reason == Reason::Recurring),
+            "{found:?}"
+        );
+    }
+}

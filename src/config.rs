@@ -1,0 +1,230 @@
+//! Settings of a run, validated. The command line builds one; the library sees nothing else.
+
+use crate::corpus::ReadOptions;
+use crate::error::{Error, Result};
+use crate::lsh::Banding;
+
+/// Which analyses run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Near-duplicates, repeats, overlaps, boilerplate and originality.
+    Full,
+    /// Near-duplicate pairs and clusters only, streaming: text is not kept once hashed.
+    NearDuplicates,
+}
+
+/// A validated configuration. Build it with [`Config::builder`].
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Jaccard threshold for near-duplicates and near repeats.
+    pub threshold: f64,
+    /// Words per shingle.
+    pub shingle: usize,
+    /// MinHash bins.
+    pub num_perm: usize,
+    /// MinHash seed.
+    pub seed: u64,
+    /// Shortest shared passage reported, in words.
+    pub min_overlap: usize,
+    /// Longest run of unmatched words bridged inside one shared passage.
+    pub overlap_gap: usize,
+    /// Weight of false positives when choosing the banding.
+    pub fp_weight: f64,
+    /// Weight of false negatives when choosing the banding.
+    pub fn_weight: f64,
+    /// LSH bands and rows, chosen from the above.
+    pub banding: Banding,
+    /// Which analyses run.
+    pub mode: Mode,
+    /// How inputs are read.
+    pub read: ReadOptions,
+}
+
+impl Config {
+    /// A builder with the defaults.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::builder().build().expect("defaults are valid")
+    }
+}
+
+/// Builds a [`Config`].
+#[derive(Clone, Debug)]
+pub struct ConfigBuilder {
+    threshold: f64,
+    shingle: usize,
+    num_perm: usize,
+    seed: u64,
+    min_overlap: usize,
+    overlap_gap: Option<usize>,
+    fn_weight: f64,
+    mode: Mode,
+    read: ReadOptions,
+}
+
+impl Default for ConfigBuilder {
+    fn default() -> Self {
+        ConfigBuilder {
+            threshold: 0.8,
+            shingle: 5,
+            num_perm: 128,
+            seed: 42,
+            min_overlap: 10,
+            overlap_gap: None,
+            // Candidates are verified exactly, so a false positive costs one set comparison and
+            // a false negative costs a missed pair: weigh misses 99 to 1 (18 bands of 7 rows at
+            // 0.8, so a pair at 0.85 is a candidate with probability 0.999).
+            fn_weight: 0.99,
+            mode: Mode::Full,
+            read: ReadOptions::default(),
+        }
+    }
+}
+
+impl ConfigBuilder {
+    /// Jaccard threshold in `(0, 1]` (default 0.8).
+    pub fn threshold(mut self, t: f64) -> Self {
+        self.threshold = t;
+        self
+    }
+    /// Words per shingle, 1 to 32 (default 5).
+    pub fn shingle(mut self, k: usize) -> Self {
+        self.shingle = k;
+        self
+    }
+    /// MinHash bins, 1 to 1024 (default 128).
+    pub fn num_perm(mut self, n: usize) -> Self {
+        self.num_perm = n;
+        self
+    }
+    /// MinHash seed (default 42).
+    pub fn seed(mut self, s: u64) -> Self {
+        self.seed = s;
+        self
+    }
+    /// Shortest shared passage reported, in words, at least 3 (default 10).
+    pub fn min_overlap(mut self, n: usize) -> Self {
+        self.min_overlap = n;
+        self
+    }
+    /// Longest gap bridged inside a shared passage, in words (default: `min_overlap`).
+    pub fn overlap_gap(mut self, n: usize) -> Self {
+        self.overlap_gap = Some(n);
+        self
+    }
+    /// Weight of false negatives in `(0, 1)` when choosing the banding; false positives weigh
+    /// `1 − w` (default 0.99).
+    pub fn fn_weight(mut self, w: f64) -> Self {
+        self.fn_weight = w;
+        self
+    }
+    /// Which analyses run (default [`Mode::Full`]).
+    pub fn mode(mut self, m: Mode) -> Self {
+        self.mode = m;
+        self
+    }
+    /// How inputs are read.
+    pub fn read(mut self, r: ReadOptions) -> Self {
+        self.read = r;
+        self
+    }
+
+    /// Validates and builds.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming the setting out of range.
+    pub fn build(self) -> Result<Config> {
+        let bad = |m: String| Err(Error::Config(m));
+        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
+            let hint = if self.threshold > 1.0 && self.threshold <= 100.0 {
+                format!(" (did you mean {}?)", self.threshold / 100.0)
+            } else {
+                String::new()
+            };
+            return bad(format!(
+                "--threshold must be in (0, 1], got {}{hint}",
+                self.threshold
+            ));
+        }
+        if !(1..=32).contains(&self.shingle) {
+            return bad(format!(
+                "--shingle must be 1 to 32 words, got {}",
+                self.shingle
+            ));
+        }
+        if !(1..=1024).contains(&self.num_perm) {
+            return bad(format!(
+                "--num-perm must be 1 to 1024, got {}",
+                self.num_perm
+            ));
+        }
+        if self.min_overlap < 3 {
+            return bad(format!(
+                "--min-overlap must be at least 3 words, got {}",
+                self.min_overlap
+            ));
+        }
+        if !(self.fn_weight > 0.0 && self.fn_weight < 1.0) {
+            return bad(format!(
+                "--fn-weight must be in (0, 1), got {}",
+                self.fn_weight
+            ));
+        }
+        let banding = Banding::optimal(
+            self.threshold,
+            self.num_perm,
+            1.0 - self.fn_weight,
+            self.fn_weight,
+        );
+        Ok(Config {
+            threshold: self.threshold,
+            shingle: self.shingle,
+            num_perm: self.num_perm,
+            seed: self.seed,
+            min_overlap: self.min_overlap,
+            overlap_gap: self.overlap_gap.unwrap_or(self.min_overlap),
+            fp_weight: 1.0 - self.fn_weight,
+            fn_weight: self.fn_weight,
+            banding,
+            mode: self.mode,
+            read: self.read,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_banding() {
+        let c = Config::default();
+        assert_eq!(
+            (c.threshold, c.shingle, c.num_perm, c.min_overlap),
+            (0.8, 5, 128, 10)
+        );
+        assert!(c.banding.bands * c.banding.rows <= 128);
+    }
+
+    #[test]
+    fn out_of_range_values_say_what_to_do() {
+        let e = Config::builder()
+            .threshold(80.0)
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "--threshold must be in (0, 1], got 80 (did you mean 0.8?)"
+        );
+        assert!(Config::builder().shingle(0).build().is_err());
+        assert!(Config::builder().num_perm(0).build().is_err());
+        assert!(Config::builder().min_overlap(1).build().is_err());
+    }
+}

@@ -1,0 +1,132 @@
+//! Locality-sensitive hashing: signatures cut into `bands` of `rows` bins; two documents whose
+//! signatures agree on a whole band become a candidate pair (Leskovec, Rajaraman and Ullman,
+//! *Mining of Massive Datasets*, §3.4).
+
+use crate::hash::{combine, fmix64};
+use crate::minhash::Signature;
+use crate::types::DocId;
+use rayon::prelude::*;
+
+/// Bands and rows of an LSH index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Banding {
+    /// Number of bands (b).
+    pub bands: usize,
+    /// Bins per band (r).
+    pub rows: usize,
+}
+
+impl Banding {
+    /// The `bands × rows ≤ num_perm` that minimises
+    /// `fp_weight · ∫₀ᵗ P(candidate | s) ds + fn_weight · ∫ₜ¹ P(miss | s) ds`, where
+    /// `P(candidate | s) = 1 − (1 − sʳ)ᵇ` (the method of datasketch's `_optimal_param`).
+    pub fn optimal(threshold: f64, num_perm: usize, fp_weight: f64, fn_weight: f64) -> Banding {
+        let mut best = (
+            f64::INFINITY,
+            Banding {
+                bands: 1,
+                rows: num_perm,
+            },
+        );
+        for bands in 1..=num_perm {
+            for rows in 1..=num_perm / bands {
+                let p = |s: f64| 1.0 - (1.0 - s.powi(rows as i32)).powi(bands as i32);
+                let fp = integrate(p, 0.0, threshold);
+                let fneg = integrate(|s| 1.0 - p(s), threshold, 1.0);
+                let err = fp_weight * fp + fn_weight * fneg;
+                if err < best.0 - 1e-12 {
+                    best = (err, Banding { bands, rows });
+                }
+            }
+        }
+        best.1
+    }
+
+    /// Probability that a pair with Jaccard `s` becomes a candidate.
+    pub fn candidate_probability(&self, s: f64) -> f64 {
+        1.0 - (1.0 - s.powi(self.rows as i32)).powi(self.bands as i32)
+    }
+}
+
+/// Midpoint rule; the integrands are smooth and bounded in [0, 1].
+fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
+    let n = 200;
+    let h = (b - a) / n as f64;
+    (0..n).map(|i| f(a + (i as f64 + 0.5) * h)).sum::<f64>() * h
+}
+
+/// All candidate pairs `(a, b)` with `a < b`, sorted and deduplicated. Empty signatures take no
+/// part.
+pub fn candidates(signatures: &[Signature], banding: Banding) -> Vec<(DocId, DocId)> {
+    let mut pairs: Vec<(DocId, DocId)> = (0..banding.bands)
+        .into_par_iter()
+        .flat_map_iter(|band| {
+            let lo = band * banding.rows;
+            let hi = lo + banding.rows;
+            let mut keys: Vec<(u64, u32)> = signatures
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !s.is_empty())
+                .map(|(i, s)| (band_key(&s.0[lo..hi], band), i as u32))
+                .collect();
+            keys.sort_unstable();
+            let mut pairs = Vec::new();
+            for bucket in keys.chunk_by(|x, y| x.0 == y.0) {
+                for (i, x) in bucket.iter().enumerate() {
+                    for y in &bucket[i + 1..] {
+                        pairs.push((DocId(x.1), DocId(y.1)));
+                    }
+                }
+            }
+            pairs
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+fn band_key(rows: &[u32], band: usize) -> u64 {
+    let mut h = fmix64(band as u64);
+    for pair in rows.chunks(2) {
+        let v = u64::from(pair[0]) | pair.get(1).map_or(0, |&x| u64::from(x) << 32);
+        h = combine(h, v);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn banding_fits_the_signature() {
+        for t in [0.5, 0.8, 0.9] {
+            let b = Banding::optimal(t, 128, 0.5, 0.5);
+            assert!(b.bands * b.rows <= 128);
+            // The S-curve's steepest point sits near the threshold.
+            let mid = (1.0 / b.bands as f64).powf(1.0 / b.rows as f64);
+            assert!((mid - t).abs() < 0.12, "t={t} {b:?} mid={mid}");
+        }
+    }
+
+    #[test]
+    fn recall_weight_moves_the_curve_left() {
+        let even = Banding::optimal(0.8, 128, 0.5, 0.5);
+        let recall = Banding::optimal(0.8, 128, 0.05, 0.95);
+        assert!(recall.candidate_probability(0.8) > even.candidate_probability(0.8));
+    }
+
+    #[test]
+    fn equal_bands_make_candidates() {
+        let s = |v: [u32; 4]| Signature(Box::new(v));
+        let sigs = [
+            s([1, 2, 3, 4]),
+            s([1, 2, 9, 9]),
+            s([7, 7, 3, 4]),
+            Signature(Box::new([])),
+        ];
+        let pairs = candidates(&sigs, Banding { bands: 2, rows: 2 });
+        assert_eq!(pairs, [(DocId(0), DocId(1)), (DocId(0), DocId(2))]);
+    }
+}

@@ -1,0 +1,242 @@
+//! MinHash signatures by one-permutation hashing with optimal densification.
+//!
+//! Classical MinHash hashes every shingle `num_perm` times. One-permutation hashing (Li, Owen and
+//! Zhang, NIPS 2012) hashes each shingle once: the hash picks one of `num_perm` bins and the bin
+//! keeps its minimum. Bins that no shingle reached are filled by optimal densification
+//! (Shrivastava, ICML 2017): bin `i` borrows the value of the first non-empty bin on its own
+//! pseudo-random probe sequence, the same sequence for every document, so that
+//! `P[sig_a[i] == sig_b[i]] = J(a, b)` still holds for every bin. The tests check the estimate
+//! against exact Jaccard and against classical MinHash.
+
+use crate::hash::{fmix64, mum};
+
+/// Builds signatures with a fixed number of bins and seed.
+#[derive(Clone, Debug)]
+pub struct MinHasher {
+    num_perm: usize,
+    seed: u64,
+    /// For each bin, the probe sequence used to densify it (bins to borrow from, in order).
+    probes: Vec<Vec<u16>>,
+}
+
+/// A document's signature. An empty document (no shingles) has an empty signature that matches
+/// nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signature(pub Box<[u32]>);
+
+impl Signature {
+    /// True for the signature of a document with no shingles.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The Jaccard estimate: the share of bins on which two signatures agree.
+    pub fn estimate(&self, other: &Signature) -> f64 {
+        if self.is_empty() || other.is_empty() {
+            return 0.0;
+        }
+        let same = self
+            .0
+            .iter()
+            .zip(other.0.iter())
+            .filter(|(a, b)| a == b)
+            .count();
+        same as f64 / self.0.len() as f64
+    }
+}
+
+impl MinHasher {
+    /// A hasher with `num_perm` bins (1 to 65,536) and a seed.
+    pub fn new(num_perm: usize, seed: u64) -> MinHasher {
+        assert!(
+            (1..=1 << 16).contains(&num_perm),
+            "num_perm {num_perm} out of range"
+        );
+        // Enough probes that a bin finds a non-empty one unless almost all are empty; the last
+        // resort below covers the rest.
+        let depth = 64;
+        let probes = (0..num_perm)
+            .map(|bin| {
+                (1..=depth)
+                    .map(|attempt| {
+                        let h = fmix64(seed ^ mum(bin as u64 + 1, 0x9e37_79b9_7f4a_7c15 ^ attempt));
+                        fast_range(h, num_perm) as u16
+                    })
+                    .collect()
+            })
+            .collect();
+        MinHasher {
+            num_perm,
+            seed,
+            probes,
+        }
+    }
+
+    /// Number of bins.
+    pub fn num_perm(&self) -> usize {
+        self.num_perm
+    }
+
+    /// The signature of a set given as shingle hashes (duplicates are harmless).
+    pub fn signature(&self, shingles: impl IntoIterator<Item = u64>) -> Signature {
+        let mut bins = vec![u32::MAX; self.num_perm];
+        let mut filled = vec![false; self.num_perm];
+        let mut any = false;
+        for s in shingles {
+            let v = fmix64(s ^ self.seed);
+            let bin = fast_range(v >> 32, self.num_perm);
+            let value = v as u32;
+            if !filled[bin] || value < bins[bin] {
+                bins[bin] = value;
+                filled[bin] = true;
+            }
+            any = true;
+        }
+        if !any {
+            return Signature(Box::new([]));
+        }
+        self.densify(&mut bins, &filled);
+        Signature(bins.into_boxed_slice())
+    }
+
+    fn densify(&self, bins: &mut [u32], filled: &[bool]) {
+        for i in 0..bins.len() {
+            if filled[i] {
+                continue;
+            }
+            let from = self.probes[i]
+                .iter()
+                .map(|&p| p as usize)
+                .find(|&p| filled[p])
+                // Fallback when every probe missed: the next filled bin in circular order. Both
+                // documents of a pair with equal sets take the same path, so equality holds.
+                .unwrap_or_else(|| {
+                    (1..bins.len())
+                        .map(|d| (i + d) % bins.len())
+                        .find(|&p| filled[p])
+                        .expect("a non-empty signature has a filled bin")
+                });
+            bins[i] = bins[from];
+        }
+    }
+}
+
+/// Maps a hash uniformly onto `0..n` (Lemire's multiply-shift).
+#[inline]
+fn fast_range(h: u64, n: usize) -> usize {
+    ((u128::from(h as u32) * n as u128) >> 32) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shingle::jaccard;
+
+    /// Two sets with a chosen overlap: `common` shared elements, `only` private ones each.
+    fn pair(common: u64, only: u64, salt: u64) -> (Vec<u64>, Vec<u64>) {
+        let h = |x: u64| fmix64(x ^ salt.wrapping_mul(0x1234_5678_9abc_def1));
+        let mut a: Vec<u64> = (0..common + only).map(h).collect();
+        let mut b: Vec<u64> = (0..common)
+            .chain(1_000_000..1_000_000 + only)
+            .map(h)
+            .collect();
+        a.sort_unstable();
+        b.sort_unstable();
+        (a, b)
+    }
+
+    /// Classical MinHash with `k` independent hash functions: the reference estimator.
+    fn classical(a: &[u64], b: &[u64], k: u64) -> f64 {
+        let min = |s: &[u64], i: u64| s.iter().map(|&x| fmix64(x ^ mum(i + 1, 0xabcd))).min();
+        (0..k).filter(|&i| min(a, i) == min(b, i)).count() as f64 / k as f64
+    }
+
+    #[test]
+    fn identical_sets_have_identical_signatures() {
+        let h = MinHasher::new(128, 7);
+        let (a, _) = pair(50, 3, 1);
+        assert_eq!(
+            h.signature(a.iter().copied()),
+            h.signature(a.iter().rev().copied())
+        );
+        assert_eq!(
+            h.signature(a.iter().copied())
+                .estimate(&h.signature(a.iter().copied())),
+            1.0
+        );
+    }
+
+    #[test]
+    fn empty_signature_matches_nothing() {
+        let h = MinHasher::new(16, 7);
+        let e = h.signature([]);
+        assert!(e.is_empty());
+        assert_eq!(e.estimate(&e), 0.0);
+    }
+
+    #[test]
+    fn tiny_sets_still_fill_every_bin() {
+        let h = MinHasher::new(256, 3);
+        let s = h.signature([42]);
+        assert!(s.0.iter().all(|&v| v == s.0[0]));
+    }
+
+    #[test]
+    fn error_matches_classical_minhash() {
+        // Mean squared error over many pairs, for small and large sets, against the exact value.
+        let k = 128;
+        let h = MinHasher::new(k, 11);
+        for (common, only) in [(30, 10), (300, 100), (2000, 500)] {
+            let (mut oph, mut cla) = (0.0, 0.0);
+            let trials = 60;
+            for salt in 0..trials {
+                let (a, b) = pair(common, only, salt);
+                let j = jaccard(&a, &b);
+                let e = h
+                    .signature(a.iter().copied())
+                    .estimate(&h.signature(b.iter().copied()));
+                oph += (e - j).powi(2);
+                cla += (classical(&a, &b, k as u64) - j).powi(2);
+            }
+            let (oph, cla) = (oph / trials as f64, cla / trials as f64);
+            // Same order of error: within a factor 1.6 either way (sampling noise on 60 trials).
+            assert!(
+                oph < cla * 1.6 + 1e-4,
+                "{common}/{only}: oph mse {oph} vs classical {cla}"
+            );
+        }
+    }
+
+    #[test]
+    fn estimate_within_three_sigma() {
+        // Over many random pairs, the estimate stays within 3 binomial standard deviations of the
+        // exact Jaccard as often as a binomial estimator should (99.7%; allow 98.5%).
+        let k = 128;
+        let h = MinHasher::new(k, 42);
+        let mut state = 0u64;
+        let mut below = |n: u64| {
+            state = fmix64(state.wrapping_add(0x9e37_79b9_7f4a_7c15));
+            state % n
+        };
+        let trials = 400;
+        let mut outside = 0;
+        for salt in 0..trials {
+            let common = 1 + below(399);
+            let only = below(400);
+            let (a, b) = pair(common, only, salt);
+            let j = jaccard(&a, &b);
+            let e = h
+                .signature(a.iter().copied())
+                .estimate(&h.signature(b.iter().copied()));
+            // Floored so that J near 0 or 1 keeps a tolerance of about one bin.
+            let sigma = (j * (1.0 - j) / k as f64).sqrt().max(1.0 / k as f64);
+            if (e - j).abs() > 3.0 * sigma + 1e-9 {
+                outside += 1;
+            }
+        }
+        assert!(
+            outside * 1000 <= trials * 15,
+            "{outside} of {trials} outside 3 sigma"
+        );
+    }
+}

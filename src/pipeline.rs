@@ -1,0 +1,323 @@
+//! The whole chain: inputs → documents → segments → shingles → signatures → candidates → verified
+//! pairs, then repeats, overlaps, boilerplate and scores, assembled into a [`Report`].
+
+use crate::analyze::{boilerplate, overlap, repeats};
+use crate::config::{Config, Mode};
+use crate::corpus::{self, Diagnostic, Document, Input};
+use crate::error::Result;
+use crate::minhash::{MinHasher, Signature};
+use crate::report::{self, Report, Rounded};
+use crate::score::{Coverage, Kind};
+use crate::segment::{word_hashes, Segmented};
+use crate::shingle::{for_each_shingle, shingle_set};
+use crate::types::{DocId, Loc, Span};
+use crate::{lsh, verify};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// Text handed to the signature stage at a time in streaming mode.
+const BATCH_BYTES: usize = 64 << 20;
+
+/// Runs the analysis the configuration asks for over `paths`.
+///
+/// # Errors
+///
+/// [`Error::NotFound`](crate::Error::NotFound) when a path does not exist. Problems with single
+/// files are diagnostics in the report, not errors.
+pub fn run(paths: &[PathBuf], config: &Config) -> Result<(Report, Vec<Diagnostic>)> {
+    let (inputs, mut diags) = corpus::inputs(paths, &config.read)?;
+    let report = match config.mode {
+        Mode::Full => {
+            let (docs, read_diags) = corpus::read_all(&inputs, &config.read);
+            diags.extend(read_diags);
+            analyze(&docs, config)
+        }
+        Mode::NearDuplicates => near_duplicates_streaming(&inputs, config, &mut diags),
+    };
+    diags.sort();
+    diags.dedup();
+    let mut report = report;
+    report.warnings = diags.iter().map(ToString::to_string).collect();
+    Ok((report, diags))
+}
+
+fn params(config: &Config, num_documents: usize) -> report::Params {
+    report::Params {
+        threshold: config.threshold,
+        shingle: config.shingle,
+        num_perm: config.num_perm,
+        bands: config.banding.bands,
+        rows: config.banding.rows,
+        seed: config.seed,
+        min_overlap: config.min_overlap,
+        overlap_gap: config.overlap_gap,
+        fp_weight: config.fp_weight,
+        fn_weight: config.fn_weight,
+        recall_at_threshold: Rounded(config.banding.candidate_probability(config.threshold)),
+        recurrence_bar: boilerplate::recurrence_bar(num_documents),
+        mode: match config.mode {
+            Mode::Full => "full",
+            Mode::NearDuplicates => "near-duplicates",
+        },
+        num_documents,
+    }
+}
+
+fn empty_report(config: &Config, num_documents: usize) -> Report {
+    Report {
+        version: report::VERSION,
+        params: params(config, num_documents),
+        documents: Vec::new(),
+        near_duplicates: Vec::new(),
+        clusters: Vec::new(),
+        repeats: Vec::new(),
+        overlaps: Vec::new(),
+        boilerplate: Vec::new(),
+        warnings: Vec::new(),
+    }
+}
+
+/// Verified pairs and clusters, named.
+fn near_duplicate_lists<'a>(
+    names: &[&str],
+    signatures: &[Signature],
+    candidates: &[(DocId, DocId)],
+    sets: &(dyn Fn(DocId) -> &'a [u64] + Sync),
+    config: &Config,
+) -> (Vec<report::NearDuplicate>, Vec<report::Cluster>) {
+    let pairs = verify::verify(candidates, signatures, sets, config.threshold);
+    let clusters = verify::clusters(&pairs, names.len())
+        .into_iter()
+        .map(|c| report::Cluster {
+            members: c.iter().map(|d| names[d.index()].to_string()).collect(),
+        })
+        .collect();
+    let mut named: Vec<report::NearDuplicate> = pairs
+        .iter()
+        .map(|p| report::NearDuplicate {
+            a: names[p.a.index()].to_string(),
+            b: names[p.b.index()].to_string(),
+            jaccard: Rounded(p.jaccard),
+            estimate: Rounded(p.estimate),
+        })
+        .collect();
+    named.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
+    (named, clusters)
+}
+
+/// The full analysis of documents sorted by name.
+pub fn analyze(docs: &[Document], config: &Config) -> Report {
+    let mut report = empty_report(config, docs.len());
+    if docs.is_empty() {
+        return report;
+    }
+    let segs: Vec<Segmented> = docs.par_iter().map(|d| Segmented::new(&d.text)).collect();
+    let hasher = MinHasher::new(config.num_perm, config.seed);
+    let (sets, signatures): (Vec<Vec<u64>>, Vec<Signature>) = segs
+        .par_iter()
+        .map(|s| {
+            let set = shingle_set(&s.hashes(), config.shingle);
+            let sig = hasher.signature(set.iter().copied());
+            (set, sig)
+        })
+        .unzip();
+    let names: Vec<&str> = docs.iter().map(|d| d.name.as_str()).collect();
+    let candidates = lsh::candidates(&signatures, config.banding);
+    let set_of = |d: DocId| sets[d.index()].as_slice();
+    let (pairs, clusters) = near_duplicate_lists(&names, &signatures, &candidates, &set_of, config);
+    report.near_duplicates = pairs;
+    report.clusters = clusters;
+
+    let found_repeats: Vec<Vec<repeats::Repeat>> = segs
+        .par_iter()
+        .map(|s| repeats::find(s, config.threshold, config.shingle))
+        .collect();
+    let seg_refs: Vec<&Segmented> = segs.iter().collect();
+    let passages = overlap::find(
+        &seg_refs,
+        overlap::Params {
+            min_words: config.min_overlap,
+            max_gap: config.overlap_gap,
+            max_docs: boilerplate::recurrence_bar(docs.len()).max(16),
+            min_density: 0.5,
+            min_seeds: 3,
+        },
+    );
+    let texts: Vec<(&str, &Segmented)> = docs.iter().map(|d| d.text.as_str()).zip(&segs).collect();
+    let found_boilerplate = boilerplate::find(&texts);
+
+    let mut coverage: Vec<Coverage> = segs.iter().map(|s| Coverage::new(s.words.len())).collect();
+    let here = |d: usize, span: Span| locate(&docs[d], &segs[d], span);
+    for (d, found) in found_repeats.iter().enumerate() {
+        let seg = &segs[d];
+        for r in found {
+            let (copy, original) = (&seg.paragraphs[r.copy], &seg.paragraphs[r.original]);
+            coverage[d].mark_words(copy.words.clone(), Kind::Repeat);
+            report.repeats.push(report::Repeat {
+                path: docs[d].name.clone(),
+                copy: here(d, copy.span),
+                original: here(d, original.span),
+                similarity: Rounded(r.similarity),
+                words: copy.word_count(),
+                copy_paragraph: r.copy,
+                original_paragraph: r.original,
+            });
+        }
+    }
+    for p in &passages {
+        let (a, b) = (p.a.index(), p.b.index());
+        coverage[a].mark_words(p.a_words.clone(), Kind::Overlap);
+        coverage[b].mark_words(p.b_words.clone(), Kind::Overlap);
+        let span_a = segs[a].words_span(p.a_words.start, p.a_words.end);
+        let span_b = segs[b].words_span(p.b_words.start, p.b_words.end);
+        let path_loc = |d: usize, span: Span| {
+            let loc = here(d, span);
+            report::PathLoc {
+                path: docs[d].name.clone(),
+                lines: loc.lines,
+                bytes: loc.bytes,
+            }
+        };
+        report.overlaps.push(report::Overlap {
+            a: path_loc(a, span_a),
+            b: path_loc(b, span_b),
+            words: p.a_words.len(),
+            similarity: Rounded(p.similarity),
+            text: docs[a].text[span_a.range()].to_string(),
+        });
+    }
+    for (d, found) in found_boilerplate.iter().enumerate() {
+        for s in found {
+            coverage[d].mark_span(&segs[d], s.span, Kind::Boilerplate);
+            let words = segs[d].word_at(s.span.end) - segs[d].word_at(s.span.start);
+            report.boilerplate.push(report::Boilerplate {
+                path: docs[d].name.clone(),
+                at: here(d, s.span),
+                words,
+                reason: s.reason,
+                text: docs[d].text[s.span.range()].to_string(),
+            });
+        }
+    }
+    report.documents = docs
+        .iter()
+        .zip(&segs)
+        .zip(&coverage)
+        .map(|((doc, seg), cov)| {
+            let s = cov.score();
+            report::DocumentSummary {
+                path: doc.name.clone(),
+                words: s.words,
+                paragraphs: seg.paragraphs.len(),
+                originality: Rounded(s.originality),
+                repeated_words: s.repeated,
+                overlap_words: s.overlap,
+                boilerplate_words: s.boilerplate,
+            }
+        })
+        .collect();
+    report
+}
+
+/// Lines and raw bytes of a span of a document.
+fn locate(doc: &Document, seg: &Segmented, span: Span) -> Loc {
+    Loc {
+        lines: seg.lines.line_range(span),
+        bytes: [doc.offsets.raw(span.start), doc.offsets.raw(span.end)],
+    }
+}
+
+/// What the streaming mode keeps of a document.
+struct Hashed {
+    name: String,
+    signature: Signature,
+    fingerprint: u64,
+}
+
+fn fingerprint(words: &[u64]) -> u64 {
+    words
+        .iter()
+        .fold(words.len() as u64, |h, &w| crate::hash::combine(h, w))
+}
+
+/// Near-duplicates only, holding signatures but not text: one pass computes signatures, a second
+/// pass re-reads only the documents of candidate pairs to verify them exactly.
+fn near_duplicates_streaming(
+    inputs: &[Input],
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Report {
+    let hasher = MinHasher::new(config.num_perm, config.seed);
+    let mut hashed: Vec<Hashed> = Vec::new();
+    corpus::stream(inputs, &config.read, BATCH_BYTES, |batch, d| {
+        diags.extend(d);
+        let out: Vec<Hashed> = batch
+            .into_par_iter()
+            .map_init(Vec::new, |words, doc| {
+                words.clear();
+                word_hashes(&doc.text, words);
+                let mut shingles = Vec::with_capacity(words.len());
+                for_each_shingle(words, config.shingle, |h| shingles.push(h));
+                Hashed {
+                    signature: hasher.signature(shingles),
+                    fingerprint: fingerprint(words),
+                    name: doc.name,
+                }
+            })
+            .collect();
+        hashed.extend(out);
+    });
+    hashed.par_sort_by(|a, b| a.name.cmp(&b.name));
+    hashed.dedup_by(|a, b| a.name == b.name);
+    let mut report = empty_report(config, hashed.len());
+    let signatures: Vec<Signature> = hashed
+        .iter_mut()
+        .map(|h| std::mem::replace(&mut h.signature, Signature(Box::new([]))))
+        .collect();
+    let candidates = lsh::candidates(&signatures, config.banding);
+    if candidates.is_empty() {
+        return report;
+    }
+    // Second pass: shingle sets of the documents in candidate pairs only.
+    let mut needed: ahash::AHashMap<&str, usize> = ahash::AHashMap::new();
+    for &(a, b) in &candidates {
+        for d in [a, b] {
+            needed.insert(hashed[d.index()].name.as_str(), d.index());
+        }
+    }
+    let mut sets: ahash::AHashMap<usize, Vec<u64>> = ahash::AHashMap::new();
+    let mut changed = Vec::new();
+    corpus::stream(inputs, &config.read, BATCH_BYTES, |batch, _| {
+        let out: Vec<(usize, Vec<u64>, bool)> = batch
+            .into_par_iter()
+            .filter_map(|doc| {
+                let &i = needed.get(doc.name.as_str())?;
+                let mut words = Vec::new();
+                word_hashes(&doc.text, &mut words);
+                let same = fingerprint(&words) == hashed[i].fingerprint;
+                Some((i, shingle_set(&words, config.shingle), same))
+            })
+            .collect();
+        for (i, set, same) in out {
+            if !same {
+                changed.push(i);
+            }
+            sets.insert(i, set);
+        }
+    });
+    for i in changed {
+        diags.push(Diagnostic {
+            path: hashed[i].name.clone(),
+            line: None,
+            severity: corpus::Severity::Warning,
+            message: "changed while being read; verified against the second reading".into(),
+        });
+    }
+    let empty: Vec<u64> = Vec::new();
+    let names: Vec<&str> = hashed.iter().map(|h| h.name.as_str()).collect();
+    let set_of = |d: DocId| sets.get(&d.index()).map_or(empty.as_slice(), Vec::as_slice);
+    let (pairs, clusters) = near_duplicate_lists(&names, &signatures, &candidates, &set_of, config);
+    report.near_duplicates = pairs;
+    report.clusters = clusters;
+    report
+}

@@ -1,0 +1,193 @@
+//! The findings of a run, and the formats that print them.
+//!
+//! [`Report`] is the JSON schema, version 1: fields may be added, never renamed. Every list is
+//! sorted (documents by path; pairs by `(a, b)`; findings by path, then byte offset), so output is
+//! byte-identical whatever the thread count or the order of the inputs.
+
+pub mod json;
+pub mod text;
+
+use crate::analyze::boilerplate::Reason;
+use crate::types::Loc;
+use serde::{Serialize, Serializer};
+
+/// Schema version of [`Report`].
+pub const VERSION: u32 = 1;
+
+/// Everything a run found.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// Schema version, 1.
+    pub version: u32,
+    /// The settings used.
+    pub params: Params,
+    /// One entry per document, by path (empty in `--only near-duplicates` mode).
+    pub documents: Vec<DocumentSummary>,
+    /// Pairs with exact Jaccard at or above the threshold.
+    pub near_duplicates: Vec<NearDuplicate>,
+    /// Connected components of the near-duplicate pairs.
+    pub clusters: Vec<Cluster>,
+    /// Paragraphs repeating an earlier paragraph of the same document.
+    pub repeats: Vec<Repeat>,
+    /// Passages shared by two documents.
+    pub overlaps: Vec<Overlap>,
+    /// Segments that are not the author's content.
+    pub boilerplate: Vec<Boilerplate>,
+    /// Files or records skipped or read with changes, one message each.
+    pub warnings: Vec<String>,
+}
+
+/// The settings of a run.
+#[derive(Clone, Debug, Serialize)]
+pub struct Params {
+    /// Jaccard threshold.
+    pub threshold: f64,
+    /// Words per shingle.
+    pub shingle: usize,
+    /// MinHash bins.
+    pub num_perm: usize,
+    /// LSH bands.
+    pub bands: usize,
+    /// LSH rows per band.
+    pub rows: usize,
+    /// MinHash seed.
+    pub seed: u64,
+    /// Shortest shared passage, in words.
+    pub min_overlap: usize,
+    /// Longest gap bridged in a shared passage, in words.
+    pub overlap_gap: usize,
+    /// Weight of false positives in the banding choice.
+    pub fp_weight: f64,
+    /// Weight of false negatives in the banding choice.
+    pub fn_weight: f64,
+    /// Probability that a pair exactly at the threshold becomes a candidate.
+    pub recall_at_threshold: Rounded,
+    /// Documents a paragraph must recur in to be boilerplate.
+    pub recurrence_bar: usize,
+    /// `full` or `near-duplicates`.
+    pub mode: &'static str,
+    /// Documents analysed.
+    pub num_documents: usize,
+}
+
+/// A float printed with four decimals, so that output does not depend on the last bits of a
+/// division.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+pub struct Rounded(pub f64);
+
+impl Serialize for Rounded {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64((self.0 * 10_000.0).round() / 10_000.0)
+    }
+}
+
+/// Per-document counts.
+#[derive(Clone, Debug, Serialize)]
+pub struct DocumentSummary {
+    /// The document's name.
+    pub path: String,
+    /// Words.
+    pub words: usize,
+    /// Paragraphs.
+    pub paragraphs: usize,
+    /// Share of its words that are its own.
+    pub originality: Rounded,
+    /// Words in repeat copies.
+    pub repeated_words: usize,
+    /// Words in passages shared with other documents.
+    pub overlap_words: usize,
+    /// Words in boilerplate.
+    pub boilerplate_words: usize,
+}
+
+/// A near-duplicate pair.
+#[derive(Clone, Debug, Serialize)]
+pub struct NearDuplicate {
+    /// First document (by path).
+    pub a: String,
+    /// Second document.
+    pub b: String,
+    /// Exact Jaccard of the shingle sets.
+    pub jaccard: Rounded,
+    /// MinHash estimate.
+    pub estimate: Rounded,
+}
+
+/// A cluster of near-duplicates.
+#[derive(Clone, Debug, Serialize)]
+pub struct Cluster {
+    /// Members, by path.
+    pub members: Vec<String>,
+}
+
+/// A paragraph that repeats an earlier one.
+#[derive(Clone, Debug, Serialize)]
+pub struct Repeat {
+    /// The document.
+    pub path: String,
+    /// Where the copy is.
+    pub copy: Loc,
+    /// Where the first occurrence is.
+    pub original: Loc,
+    /// 1.0 when exact, else the shingle Jaccard.
+    pub similarity: Rounded,
+    /// Words in the copy.
+    pub words: usize,
+    /// Paragraph index of the copy (0-based), for grouping.
+    #[serde(skip)]
+    pub copy_paragraph: usize,
+    /// Paragraph index of the original (0-based).
+    #[serde(skip)]
+    pub original_paragraph: usize,
+}
+
+/// A location in a named document.
+#[derive(Clone, Debug, Serialize)]
+pub struct PathLoc {
+    /// The document.
+    pub path: String,
+    /// Lines `[first, last]`, 1-based.
+    pub lines: [usize; 2],
+    /// Bytes `[start, end)` of the file as read.
+    pub bytes: [usize; 2],
+}
+
+/// A passage two documents share.
+#[derive(Clone, Debug, Serialize)]
+pub struct Overlap {
+    /// Where it is in the first document.
+    pub a: PathLoc,
+    /// Where it is in the second.
+    pub b: PathLoc,
+    /// Words of the passage in `a`.
+    pub words: usize,
+    /// Share of the passage's words that match (1.0 verbatim).
+    pub similarity: Rounded,
+    /// The passage as it reads in `a`.
+    pub text: String,
+}
+
+/// A boilerplate segment.
+#[derive(Clone, Debug, Serialize)]
+pub struct Boilerplate {
+    /// The document.
+    pub path: String,
+    /// Where.
+    pub at: Loc,
+    /// Words in it.
+    pub words: usize,
+    /// Why.
+    pub reason: Reason,
+    /// The segment's text.
+    pub text: String,
+}
+
+impl Report {
+    /// True when anything was found (for `--check`).
+    pub fn has_findings(&self) -> bool {
+        !(self.near_duplicates.is_empty()
+            && self.repeats.is_empty()
+            && self.overlaps.is_empty()
+            && self.boilerplate.is_empty())
+    }
+}

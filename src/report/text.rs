@@ -1,0 +1,241 @@
+//! The human report: per document, compiler-style `path:line` findings, then a summary.
+
+use super::{Report, Rounded};
+use std::fmt::Write;
+
+/// Longest excerpt shown for a finding, in characters.
+const EXCERPT: usize = 72;
+
+/// One finding line of one document, sortable by place.
+struct Line {
+    first_line: usize,
+    byte: usize,
+    text: String,
+}
+
+/// A run of consecutive repeated paragraphs copying a run of consecutive originals.
+struct Block {
+    lines: [usize; 2],
+    original: [usize; 2],
+    bytes: usize,
+    paragraphs: usize,
+    words: usize,
+    min_similarity: f64,
+}
+
+/// Renders the report for a person.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let mut per_doc: std::collections::BTreeMap<&str, Vec<Line>> = Default::default();
+    for b in &report.boilerplate {
+        per_doc.entry(&b.path).or_default().push(Line {
+            first_line: b.at.lines[0],
+            byte: b.at.bytes[0],
+            text: format!(
+                "{}: boilerplate ({}): {}",
+                loc(&b.path, b.at.lines),
+                b.reason.code(),
+                excerpt(&b.text)
+            ),
+        });
+    }
+    for o in &report.overlaps {
+        for (me, other) in [(&o.a, &o.b), (&o.b, &o.a)] {
+            per_doc.entry(&me.path).or_default().push(Line {
+                first_line: me.lines[0],
+                byte: me.bytes[0],
+                text: format!(
+                    "{}: overlap: {} words shared with {} (similarity {}): {}",
+                    loc(&me.path, me.lines),
+                    o.words,
+                    loc(&other.path, other.lines),
+                    two(o.similarity),
+                    excerpt(&o.text)
+                ),
+            });
+        }
+    }
+    for (path, block) in repeat_blocks(report) {
+        let kind = if block.min_similarity >= 1.0 {
+            "exact".to_string()
+        } else {
+            format!("similarity {:.2}", block.min_similarity)
+        };
+        let what = match block.paragraphs {
+            1 => "1 paragraph".to_string(),
+            n => format!("{n} paragraphs"),
+        };
+        per_doc.entry(path).or_default().push(Line {
+            first_line: block.lines[0],
+            byte: block.bytes,
+            text: format!(
+                "{}: repeat: {what} ({} words) repeating lines {}, {kind}",
+                loc(path, block.lines),
+                block.words,
+                range(block.original)
+            ),
+        });
+    }
+    for doc in &report.documents {
+        let _ = writeln!(
+            out,
+            "{}: {} words, {} paragraphs, originality {}",
+            doc.path,
+            doc.words,
+            doc.paragraphs,
+            two(doc.originality)
+        );
+        if let Some(lines) = per_doc.get_mut(doc.path.as_str()) {
+            lines.sort_by_key(|l| (l.first_line, l.byte));
+            for l in lines.iter() {
+                let _ = writeln!(out, "  {}", l.text);
+            }
+        }
+    }
+    if !report.documents.is_empty() {
+        out.push('\n');
+    }
+    let t = report.params.threshold;
+    if report.near_duplicates.is_empty() {
+        let _ = writeln!(out, "near-duplicates (Jaccard >= {t}): none");
+    } else {
+        let _ = writeln!(out, "near-duplicates (Jaccard >= {t}):");
+        for p in &report.near_duplicates {
+            let _ = writeln!(
+                out,
+                "  {} ~ {}: Jaccard {} (estimate {})",
+                p.a,
+                p.b,
+                two(p.jaccard),
+                two(p.estimate)
+            );
+        }
+        for (i, c) in report.clusters.iter().enumerate() {
+            let _ = writeln!(out, "  cluster {}: {}", i + 1, c.members.join(", "));
+        }
+    }
+    summary(report, &mut out);
+    out
+}
+
+fn summary(report: &Report, out: &mut String) {
+    let words: usize = report.documents.iter().map(|d| d.words).sum();
+    let blocks = repeat_blocks(report).len();
+    let lowest = report
+        .documents
+        .iter()
+        .filter(|d| d.words > 0)
+        .min_by(|a, b| {
+            a.originality
+                .0
+                .total_cmp(&b.originality.0)
+                .then(a.path.cmp(&b.path))
+        });
+    let _ = write!(
+        out,
+        "summary: {} documents, {} words; {} near-duplicate pairs in {} clusters; {} repeated blocks ({} paragraphs); {} shared passages; {} boilerplate segments",
+        report.params.num_documents,
+        words,
+        report.near_duplicates.len(),
+        report.clusters.len(),
+        blocks,
+        report.repeats.len(),
+        report.overlaps.len(),
+        report.boilerplate.len(),
+    );
+    if let Some(d) = lowest {
+        let _ = write!(
+            out,
+            "; lowest originality {} ({})",
+            two(d.originality),
+            d.path
+        );
+    }
+    out.push('\n');
+    if !report.warnings.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} inputs with warnings (see stderr)",
+            report.warnings.len()
+        );
+    }
+}
+
+/// Groups consecutive repeats whose originals are consecutive too.
+fn repeat_blocks(report: &Report) -> Vec<(&str, Block)> {
+    let mut out: Vec<(&str, Block)> = Vec::new();
+    let mut last: Option<(&str, usize, usize)> = None;
+    for r in &report.repeats {
+        let continues = last.is_some_and(|(p, c, o)| {
+            p == r.path && r.copy_paragraph == c + 1 && r.original_paragraph == o + 1
+        });
+        if continues {
+            let b = &mut out.last_mut().expect("a block is open").1;
+            b.lines[1] = r.copy.lines[1];
+            b.original[1] = r.original.lines[1];
+            b.paragraphs += 1;
+            b.words += r.words;
+            b.min_similarity = b.min_similarity.min(r.similarity.0);
+        } else {
+            out.push((
+                &r.path,
+                Block {
+                    lines: r.copy.lines,
+                    original: r.original.lines,
+                    bytes: r.copy.bytes[0],
+                    paragraphs: 1,
+                    words: r.words,
+                    min_similarity: r.similarity.0,
+                },
+            ));
+        }
+        last = Some((&r.path, r.copy_paragraph, r.original_paragraph));
+    }
+    out
+}
+
+fn loc(path: &str, lines: [usize; 2]) -> String {
+    format!("{path}:{}", range(lines))
+}
+
+fn range(lines: [usize; 2]) -> String {
+    if lines[0] == lines[1] {
+        lines[0].to_string()
+    } else {
+        format!("{}-{}", lines[0], lines[1])
+    }
+}
+
+fn two(x: Rounded) -> String {
+    format!("{:.2}", x.0)
+}
+
+/// The text on one line, cut to [`EXCERPT`] characters.
+fn excerpt(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= EXCERPT {
+        return format!("\"{flat}\"");
+    }
+    let cut: String = flat.chars().take(EXCERPT - 1).collect();
+    format!("\"{cut}…\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_flat_and_short() {
+        assert_eq!(excerpt("a\n  b"), "\"a b\"");
+        let long = "word ".repeat(40);
+        let e = excerpt(&long);
+        assert_eq!(e.chars().count(), EXCERPT + 2);
+        assert!(e.ends_with("…\""));
+    }
+
+    #[test]
+    fn ranges_print_like_compilers() {
+        assert_eq!(loc("a.txt", [3, 3]), "a.txt:3");
+        assert_eq!(loc("a.txt", [3, 9]), "a.txt:3-9");
+    }
+}

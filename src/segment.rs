@@ -1,0 +1,488 @@
+//! Segmentation: a document's text becomes lines, paragraphs and words, each with its byte span.
+//!
+//! Words are UAX #29 word segments that contain at least one alphanumeric character
+//! (`unicode-segmentation`'s definition of a word). Lines made only of ASCII take a fast path that
+//! applies the same rules; a property test holds the two to each other. Every word is hashed once,
+//! after normalisation (case folding, one apostrophe, one dash), and later stages only see hashes.
+
+use crate::hash::hash_bytes;
+use crate::types::Span;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// One word: where it is and the hash of its normalised form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// Start byte in the document text.
+    pub start: u32,
+    /// End byte (exclusive).
+    pub end: u32,
+    /// Hash of the normalised word.
+    pub hash: u64,
+}
+
+impl Word {
+    /// The word's byte span.
+    pub fn span(&self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
+}
+
+/// A paragraph: a block between blank lines, or one long line of a block that has no blank lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Paragraph {
+    /// Bytes from the first character of its first line to the end of its last line (no line
+    /// terminator).
+    pub span: Span,
+    /// Index of its first line (0-based).
+    pub first_line: usize,
+    /// Index of its last line (0-based, inclusive).
+    pub last_line: usize,
+    /// Range of word indices it holds.
+    pub words: std::ops::Range<usize>,
+}
+
+impl Paragraph {
+    /// Number of words.
+    pub fn word_count(&self) -> usize {
+        self.words.len()
+    }
+}
+
+/// Line starts of a text, for turning byte offsets into 1-based line numbers. `\n`, `\r\n` and a
+/// lone `\r` all end a line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineIndex {
+    /// Line `i` spans `starts[i]..ends[i]` (terminator excluded).
+    starts: Vec<usize>,
+    ends: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Builds the index of `text`.
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut ends = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => {
+                    ends.push(i);
+                    starts.push(i + 1);
+                }
+                b'\r' => {
+                    ends.push(i);
+                    if bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    starts.push(i + 1);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        ends.push(bytes.len());
+        LineIndex { starts, ends }
+    }
+
+    /// Number of lines (a text ending in a terminator has an empty last line).
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// True when there are no lines (never: even "" has one empty line).
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// Span of line `i` (0-based), terminator excluded.
+    pub fn line(&self, i: usize) -> Span {
+        Span::new(self.starts[i], self.ends[i])
+    }
+
+    /// 0-based index of the line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// 1-based inclusive line range covering a non-empty span.
+    pub fn line_range(&self, span: Span) -> [usize; 2] {
+        let first = self.line_of(span.start);
+        let last = self.line_of(span.end.saturating_sub(1).max(span.start));
+        [first + 1, last + 1]
+    }
+}
+
+/// A document cut into lines, paragraphs and words.
+#[derive(Clone, Debug, Default)]
+pub struct Segmented {
+    /// Every word, in order.
+    pub words: Vec<Word>,
+    /// Every paragraph, in order; together they hold every word.
+    pub paragraphs: Vec<Paragraph>,
+    /// Line index of the text.
+    pub lines: LineIndex,
+}
+
+impl Segmented {
+    /// Segments `text`.
+    pub fn new(text: &str) -> Segmented {
+        let lines = LineIndex::new(text);
+        let mut words = Vec::with_capacity(text.len() / 6);
+        let mut scratch = String::new();
+        for i in 0..lines.len() {
+            let span = lines.line(i);
+            for_each_word(
+                &text[span.range()],
+                |s, e, hash| {
+                    words.push(Word {
+                        start: (span.start + s) as u32,
+                        end: (span.start + e) as u32,
+                        hash,
+                    })
+                },
+                &mut scratch,
+            );
+        }
+        let paragraphs = paragraphs(text, &lines, &words);
+        Segmented {
+            words,
+            paragraphs,
+            lines,
+        }
+    }
+
+    /// The word hashes, in order.
+    pub fn hashes(&self) -> Vec<u64> {
+        self.words.iter().map(|w| w.hash).collect()
+    }
+
+    /// Index of the first word starting at or after byte `offset`.
+    pub fn word_at(&self, offset: usize) -> usize {
+        self.words.partition_point(|w| (w.start as usize) < offset)
+    }
+
+    /// Byte span from the start of word `first` to the end of word `last - 1`.
+    pub fn words_span(&self, first: usize, last: usize) -> Span {
+        debug_assert!(first < last && last <= self.words.len());
+        Span::new(
+            self.words[first].start as usize,
+            self.words[last - 1].end as usize,
+        )
+    }
+}
+
+/// Appends the hash of every word of `text` to `out`: the streaming path for signatures.
+pub fn word_hashes(text: &str, out: &mut Vec<u64>) {
+    let mut scratch = String::new();
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    // Split at line terminators: UAX #29 always breaks there, and short pieces keep the ASCII
+    // fast path for every line that allows it.
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || b == b'\r' {
+            if i > start {
+                for_each_word(&text[start..i], |_, _, h| out.push(h), &mut scratch);
+            }
+            start = i + 1;
+        }
+    }
+    if start < bytes.len() {
+        for_each_word(&text[start..], |_, _, h| out.push(h), &mut scratch);
+    }
+}
+
+/// Calls `f(start, end, hash)` for every word of one line.
+fn for_each_word(line: &str, mut f: impl FnMut(usize, usize, u64), scratch: &mut String) {
+    if line.is_ascii() {
+        ascii_words(line.as_bytes(), |s, e| {
+            f(s, e, hash_ascii_word(&line.as_bytes()[s..e]))
+        });
+    } else {
+        for (s, w) in line.unicode_word_indices() {
+            f(s, s + w.len(), hash_word(w, scratch));
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Letter,
+    Digit,
+    Joiner,
+}
+
+fn class(b: u8) -> Option<Class> {
+    match b {
+        b'a'..=b'z' | b'A'..=b'Z' => Some(Class::Letter),
+        b'0'..=b'9' => Some(Class::Digit),
+        b'_' => Some(Class::Joiner),
+        _ => None,
+    }
+}
+
+/// UAX #29 word boundaries restricted to ASCII, keeping words with an alphanumeric character.
+///
+/// Rules applied: letters and digits join (WB5, WB8-10); `_` joins anything (WB13a/b); `:` joins
+/// letters (WB6/7, MidLetter); `.` and `'` join letters or digits (MidNumLet, Single_Quote);
+/// `,` and `;` join digits (WB11/12, MidNum).
+fn ascii_words(line: &[u8], mut f: impl FnMut(usize, usize)) {
+    let n = line.len();
+    let mut i = 0;
+    while i < n {
+        let Some(mut last) = class(line[i]) else {
+            i += 1;
+            continue;
+        };
+        let start = i;
+        let mut alnum = last != Class::Joiner;
+        i += 1;
+        loop {
+            if i < n {
+                if let Some(c) = class(line[i]) {
+                    alnum |= c != Class::Joiner;
+                    last = c;
+                    i += 1;
+                    continue;
+                }
+                if i + 1 < n {
+                    if let Some(next) = class(line[i + 1]) {
+                        let joins = match line[i] {
+                            b':' => last == Class::Letter && next == Class::Letter,
+                            b'.' | b'\'' => {
+                                last == next && (last == Class::Letter || last == Class::Digit)
+                            }
+                            b',' | b';' => last == Class::Digit && next == Class::Digit,
+                            _ => false,
+                        };
+                        if joins {
+                            last = next;
+                            i += 2;
+                            continue;
+                        }
+                    }
+                }
+            }
+            break;
+        }
+        if alnum {
+            f(start, i);
+        }
+    }
+}
+
+fn hash_ascii_word(word: &[u8]) -> u64 {
+    let mut buf = [0u8; 32];
+    if word.len() <= buf.len() {
+        for (d, s) in buf.iter_mut().zip(word) {
+            *d = s.to_ascii_lowercase();
+        }
+        hash_bytes(&buf[..word.len()])
+    } else {
+        hash_bytes(&word.to_ascii_lowercase())
+    }
+}
+
+/// Hashes a word after normalisation: case folding, curly and straight quotes unified, dashes
+/// unified.
+fn hash_word(word: &str, scratch: &mut String) -> u64 {
+    scratch.clear();
+    for c in word.chars() {
+        match normalize_char(c) {
+            Some(n) => scratch.push(n),
+            None => scratch.extend(c.to_lowercase()),
+        }
+    }
+    hash_bytes(scratch.as_bytes())
+}
+
+/// Maps quote and dash variants to their ASCII form.
+pub fn normalize_char(c: char) -> Option<char> {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}'
+        | '\u{FF07}' => Some('\''),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' => Some('"'),
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => Some('-'),
+        _ => None,
+    }
+}
+
+/// Blocks between blank lines; a block of long lines gives one paragraph per line, a hard-wrapped
+/// block stays one paragraph except where an indented line opens a new one.
+fn paragraphs(text: &str, lines: &LineIndex, words: &[Word]) -> Vec<Paragraph> {
+    let blank = |i: usize| text[lines.line(i).range()].trim().is_empty();
+    let mut out = Vec::new();
+    let push = |first: usize, last: usize, out: &mut Vec<Paragraph>| {
+        let start = lines.line(first).start;
+        let end = lines.line(last).end;
+        let w0 = words.partition_point(|w| (w.start as usize) < start);
+        let w1 = words.partition_point(|w| (w.start as usize) < end);
+        out.push(Paragraph {
+            span: Span::new(start, end),
+            first_line: first,
+            last_line: last,
+            words: w0..w1,
+        });
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        if blank(i) {
+            i += 1;
+            continue;
+        }
+        let first = i;
+        while i < lines.len() && !blank(i) {
+            i += 1;
+        }
+        let last = i - 1;
+        for (a, b) in split_block(text, lines, first, last) {
+            push(a, b, &mut out);
+        }
+    }
+    out
+}
+
+/// Lines longer than this (in characters) are not hard-wrapped text.
+const WRAP_WIDTH: usize = 100;
+
+fn split_block(text: &str, lines: &LineIndex, first: usize, last: usize) -> Vec<(usize, usize)> {
+    if first == last {
+        return vec![(first, last)];
+    }
+    let line = |i: usize| &text[lines.line(i).range()];
+    // Every line but the last (which may be a short tail) decides whether the block is wrapped.
+    let long = (first..last).any(|i| line(i).chars().count() > WRAP_WIDTH);
+    if long {
+        return (first..=last).map(|i| (i, i)).collect();
+    }
+    let indented = |i: usize| line(i).starts_with([' ', '\t']);
+    if (first..=last).all(indented) {
+        return vec![(first, last)];
+    }
+    let mut out = Vec::new();
+    let mut start = first;
+    for i in first + 1..=last {
+        if indented(i) {
+            out.push((start, i - 1));
+            start = i;
+        }
+    }
+    out.push((start, last));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        Segmented::new(text)
+            .words
+            .iter()
+            .map(|w| &text[w.span().range()])
+            .collect()
+    }
+
+    #[test]
+    fn words_follow_uax29() {
+        assert_eq!(
+            words("Harris's goal: 3.5 million, 1,000 e-mails_ok."),
+            ["Harris's", "goal", "3.5", "million", "1,000", "e", "mails_ok"]
+        );
+        assert_eq!(
+            words("Harris’s “root causes”"),
+            ["Harris’s", "root", "causes"]
+        );
+    }
+
+    #[test]
+    fn normalisation_unifies_case_quotes_and_dashes() {
+        let a = Segmented::new("Harris’s ROOT");
+        let b = Segmented::new("harris's root");
+        assert_eq!(a.hashes(), b.hashes());
+        let mut s = String::new();
+        assert_eq!(hash_word("a\u{2014}b", &mut s), hash_word("a-b", &mut s));
+    }
+
+    #[test]
+    fn blank_lines_separate_paragraphs() {
+        let text = "one two\nthree\n\n  \nfour five\n";
+        let seg = Segmented::new(text);
+        assert_eq!(seg.paragraphs.len(), 2);
+        assert_eq!(seg.paragraphs[0].words, 0..3);
+        assert_eq!(
+            (seg.paragraphs[0].first_line, seg.paragraphs[0].last_line),
+            (0, 1)
+        );
+        assert_eq!(&text[seg.paragraphs[1].span.range()], "four five");
+    }
+
+    #[test]
+    fn long_lines_without_blank_lines_are_paragraphs_each() {
+        let long = "word ".repeat(30);
+        let text = format!("{long}\n{long}\n{long}");
+        assert_eq!(Segmented::new(&text).paragraphs.len(), 3);
+    }
+
+    #[test]
+    fn indented_lines_open_paragraphs_in_wrapped_text() {
+        let text = "First line of text\nwrapped here.\n    Second paragraph\nwrapped too.";
+        let seg = Segmented::new(text);
+        assert_eq!(seg.paragraphs.len(), 2);
+        assert_eq!(seg.paragraphs[1].first_line, 2);
+    }
+
+    #[test]
+    fn crlf_and_cr_end_lines() {
+        let lf = Segmented::new("a b\n\nc d\n");
+        let crlf = Segmented::new("a b\r\n\r\nc d\r\n");
+        let cr = Segmented::new("a b\r\rc d\r");
+        for s in [&crlf, &cr] {
+            assert_eq!(s.paragraphs.len(), lf.paragraphs.len());
+            assert_eq!(s.hashes(), lf.hashes());
+            assert_eq!(s.lines.len(), lf.lines.len());
+        }
+        assert_eq!(crlf.lines.line_range(crlf.paragraphs[1].span), [3, 3]);
+    }
+
+    #[test]
+    fn line_numbers_are_one_based() {
+        let idx = LineIndex::new("ab\ncd\n\nef");
+        assert_eq!(idx.line_range(Span::new(0, 2)), [1, 1]);
+        assert_eq!(idx.line_range(Span::new(3, 9)), [2, 4]);
+        assert_eq!(idx.line_of(8), 3);
+    }
+
+    #[test]
+    fn streaming_hashes_match_segmented_words() {
+        let text = "Vice President Kamala Harris’s\r\nrole — “root causes”.\rEnd 1,000";
+        let mut out = Vec::new();
+        word_hashes(text, &mut out);
+        assert_eq!(out, Segmented::new(text).hashes());
+    }
+
+    proptest! {
+        #[test]
+        fn ascii_fast_path_matches_uax29(s in "[aZ09_.',:; \\-]{0,40}") {
+            let mut fast = Vec::new();
+            ascii_words(s.as_bytes(), |a, b| fast.push((a, &s[a..b])));
+            let slow: Vec<_> = s.unicode_word_indices().collect();
+            prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn paragraphs_hold_every_word_once(s in "[a-c \\n]{0,200}") {
+            let seg = Segmented::new(&s);
+            let mut next = 0;
+            for p in &seg.paragraphs {
+                prop_assert_eq!(p.words.start, next);
+                next = p.words.end;
+            }
+            prop_assert_eq!(next, seg.words.len());
+        }
+    }
+}

@@ -1,0 +1,452 @@
+//! The real binary on the seeds and on temporary corpora.
+
+mod util;
+
+use serde::Deserialize;
+use util::{dedupe, json, root, stderr, stdout, Corpus, Words};
+
+const P004: &str = "seeds/004_9fb2f88967479f4d.txt";
+const P000: &str = "seeds/000_ca49e1c1fd87fc1f.txt";
+const P001: &str = "seeds/001_a44d78c5ea0fce22.txt";
+const P002: &str = "seeds/002_896b3e09b23975d2.txt";
+
+#[test]
+fn seeds_report_what_a_reader_checks_first() {
+    let out = dedupe(&root(), &["seeds/", "--threshold", "0.8"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    // 004's five-paragraph block (13-21) repeats twice.
+    assert!(
+        text.contains(&format!("{P004}:23-31: repeat: 5 paragraphs")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{P004}:33-41: repeat: 5 paragraphs")),
+        "{text}"
+    );
+    assert!(text.contains("repeating lines 13-21, exact"), "{text}");
+    // 001 and 002 share Biden's quote on line 3 of each.
+    assert!(
+        text.contains(&format!("{P001}:3: overlap"))
+            && text.contains(&format!("shared with {P002}:3 ")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{P000}:9: boilerplate (inserted-headline)")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{P000}:19: boilerplate (inserted-headline)")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{P000}:29: boilerplate (call-to-action): \"CLICK HERE TO GET THE FOX NEWS APP\""
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{P001}:41: boilerplate (label): \"Categorized in:\""
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("near-duplicates (Jaccard >= 0.8): none"),
+        "{text}"
+    );
+    assert!(
+        text.contains("lowest originality 0.5") && text.contains(&format!("({P004})")),
+        "{text}"
+    );
+    assert!(
+        text.lines().count() <= 40,
+        "the seeds report fits on a screen:\n{text}"
+    );
+}
+
+#[test]
+fn seeds_json_findings() {
+    let out = dedupe(&root(), &["seeds", "--json"]);
+    let r = json(&out);
+    let docs = r["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 5);
+    let d004 = docs.iter().find(|d| d["path"] == P004).unwrap();
+    let orig = d004["originality"].as_f64().unwrap();
+    assert!((0.4..0.6).contains(&orig), "004 originality {orig}");
+    for d in docs {
+        assert!(
+            d["originality"].as_f64().unwrap() >= orig,
+            "004 has the lowest originality"
+        );
+    }
+    let repeats = r["repeats"].as_array().unwrap();
+    assert_eq!(repeats.len(), 10);
+    assert!(repeats
+        .iter()
+        .all(|x| x["path"] == P004 && x["similarity"] == 1.0));
+    assert_eq!(repeats[0]["copy"]["lines"], serde_json::json!([23, 23]));
+    assert_eq!(repeats[0]["original"]["lines"], serde_json::json!([13, 13]));
+    // Byte ranges point into the file as read.
+    let bytes = std::fs::read(root().join(P004)).unwrap();
+    let b = &repeats[0]["copy"]["bytes"];
+    let (s, e) = (
+        b[0].as_u64().unwrap() as usize,
+        b[1].as_u64().unwrap() as usize,
+    );
+    assert!(std::str::from_utf8(&bytes[s..e])
+        .unwrap()
+        .starts_with("Harris' trip to Guatemala"));
+    // Only 000's metadata prefix is flagged on its first line, not the article's first sentence.
+    let meta = r["boilerplate"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["path"] == P000 && x["reason"] == "metadata")
+        .unwrap();
+    assert_eq!(meta["text"], " date 2021-04-26 ");
+    assert!(r["near_duplicates"].as_array().unwrap().is_empty());
+}
+
+/// The schema, version 1, pinned: unknown or missing fields fail to deserialise.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // Fields exist to be checked by serde.
+struct Report {
+    version: u32,
+    params: Params,
+    documents: Vec<Doc>,
+    near_duplicates: Vec<Pair>,
+    clusters: Vec<Cluster>,
+    repeats: Vec<Repeat>,
+    overlaps: Vec<Overlap>,
+    boilerplate: Vec<Boilerplate>,
+    warnings: Vec<String>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Params {
+    threshold: f64,
+    shingle: usize,
+    num_perm: usize,
+    bands: usize,
+    rows: usize,
+    seed: u64,
+    min_overlap: usize,
+    overlap_gap: usize,
+    fp_weight: f64,
+    fn_weight: f64,
+    recall_at_threshold: f64,
+    recurrence_bar: usize,
+    mode: String,
+    num_documents: usize,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Doc {
+    path: String,
+    words: usize,
+    paragraphs: usize,
+    originality: f64,
+    repeated_words: usize,
+    overlap_words: usize,
+    boilerplate_words: usize,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Pair {
+    a: String,
+    b: String,
+    jaccard: f64,
+    estimate: f64,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Cluster {
+    members: Vec<String>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Loc {
+    lines: [usize; 2],
+    bytes: [usize; 2],
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct PathLoc {
+    path: String,
+    lines: [usize; 2],
+    bytes: [usize; 2],
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Repeat {
+    path: String,
+    copy: Loc,
+    original: Loc,
+    similarity: f64,
+    words: usize,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Overlap {
+    a: PathLoc,
+    b: PathLoc,
+    words: usize,
+    similarity: f64,
+    text: String,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Boilerplate {
+    path: String,
+    at: Loc,
+    words: usize,
+    reason: String,
+    text: String,
+}
+
+#[test]
+fn json_schema_version_1_is_pinned() {
+    let out = dedupe(&root(), &["seeds", "--json"]);
+    let r: Report = serde_json::from_slice(&out.stdout).expect("schema v1");
+    assert_eq!(r.version, 1);
+    assert_eq!(
+        (r.params.threshold, r.params.shingle, r.params.num_perm),
+        (0.8, 5, 128)
+    );
+    assert!(r.params.bands * r.params.rows <= 128);
+    assert!(!r.overlaps.is_empty() && !r.boilerplate.is_empty() && !r.repeats.is_empty());
+}
+
+#[test]
+fn output_is_the_same_for_any_thread_count_and_argument_order() {
+    let files: Vec<String> = std::fs::read_dir(root().join("seeds"))
+        .unwrap()
+        .map(|e| format!("seeds/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    let mut sorted = files.clone();
+    sorted.sort();
+    let mut reversed = sorted.clone();
+    reversed.reverse();
+    let run = |threads: &str, paths: &[String]| {
+        let mut args = vec!["--json"];
+        args.extend(paths.iter().map(String::as_str));
+        std::process::Command::new(env!("CARGO_BIN_EXE_dedupe"))
+            .args(&args)
+            .current_dir(root())
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let one = run("1", &sorted);
+    assert_eq!(one, run("2", &sorted));
+    assert_eq!(one, run("8", &reversed));
+}
+
+/// A document of `n` words and a copy with `changes` words replaced, spread evenly.
+fn variant(base: &[String], changes: usize) -> String {
+    let mut v = base.to_vec();
+    let step = base.len() / (changes + 1);
+    for i in 0..changes {
+        v[(i + 1) * step] = format!("changed{i}");
+    }
+    v.join(" ")
+}
+
+#[test]
+fn near_duplicate_just_above_the_threshold_and_one_clearly_below() {
+    let c = Corpus::new();
+    let base = Words::new(1).text(400, 5000);
+    c.file("base.txt", base.join(" "));
+    // 400 words, 396 shingles; each isolated change breaks 5: 3 changes -> 381/411 = 0.927,
+    // 8 changes -> 356/436 = 0.817, 30 changes -> 0.45.
+    c.file("close.txt", variant(&base, 8));
+    c.file("far.txt", variant(&base, 30));
+    let r = json(&dedupe(c.path(), &["--json", "."]));
+    let pairs = r["near_duplicates"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(
+        (pairs[0]["a"].as_str(), pairs[0]["b"].as_str()),
+        (Some("./base.txt"), Some("./close.txt"))
+    );
+    let j = pairs[0]["jaccard"].as_f64().unwrap();
+    assert!((0.8..0.83).contains(&j), "jaccard {j}");
+    assert!((pairs[0]["estimate"].as_f64().unwrap() - j).abs() < 0.15);
+    assert_eq!(
+        r["clusters"][0]["members"],
+        serde_json::json!(["./base.txt", "./close.txt"])
+    );
+    // Doc-level mode finds the same pairs and leaves the other lists empty.
+    let fast = json(&dedupe(
+        c.path(),
+        &["--json", "--only", "near-duplicates", "."],
+    ));
+    assert_eq!(fast["near_duplicates"], r["near_duplicates"]);
+    assert!(
+        fast["repeats"].as_array().unwrap().is_empty()
+            && fast["documents"].as_array().unwrap().is_empty()
+    );
+    assert_eq!(fast["params"]["mode"], "near-duplicates");
+}
+
+#[test]
+fn exact_and_near_repeats_inside_a_document() {
+    let c = Corpus::new();
+    let mut w = Words::new(7);
+    let p1 = w.text(30, 3000).join(" ");
+    let p2 = w.text(40, 3000).join(" ");
+    let mut near: Vec<&str> = p1.split(' ').collect();
+    near[15] = "replaced";
+    let near = near.join(" ");
+    c.file("doc.txt", format!("{p1}\n\n{p2}\n\n{p1}\n\n{near}\n"));
+    let r = json(&dedupe(c.path(), &["--json", "doc.txt"]));
+    let reps = r["repeats"].as_array().unwrap();
+    assert_eq!(reps.len(), 2, "{reps:?}");
+    assert_eq!(reps[0]["copy"]["lines"], serde_json::json!([5, 5]));
+    assert_eq!(reps[0]["similarity"], 1.0);
+    assert_eq!(reps[1]["copy"]["lines"], serde_json::json!([7, 7]));
+    assert_eq!(reps[1]["original"]["lines"], serde_json::json!([1, 1]));
+    let s = reps[1]["similarity"].as_f64().unwrap();
+    assert!((0.8..1.0).contains(&s), "near repeat similarity {s}");
+}
+
+#[test]
+fn crlf_files_give_the_same_lines_and_findings_as_lf() {
+    let c = Corpus::new();
+    let seed = std::fs::read_to_string(root().join(P004)).unwrap();
+    c.file("lf/doc.txt", &seed);
+    c.file("crlf/doc.txt", seed.replace('\n', "\r\n"));
+    let lf = json(&dedupe(c.path(), &["--json", "lf/doc.txt"]));
+    let crlf = json(&dedupe(c.path(), &["--json", "crlf/doc.txt"]));
+    let lines = |r: &serde_json::Value| -> Vec<serde_json::Value> {
+        r["repeats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["copy"]["lines"].clone())
+            .collect()
+    };
+    assert_eq!(lines(&lf), lines(&crlf));
+    assert_eq!(lf["documents"][0]["words"], crlf["documents"][0]["words"]);
+    assert_eq!(
+        lf["boilerplate"].as_array().unwrap().len(),
+        crlf["boilerplate"].as_array().unwrap().len()
+    );
+    // Bytes are the file's own: CRLF adds one byte per earlier line.
+    let b = |r: &serde_json::Value| r["repeats"][0]["copy"]["bytes"][0].as_u64().unwrap();
+    assert_eq!(b(&crlf), b(&lf) + 22);
+}
+
+#[test]
+fn empty_binary_and_invalid_utf8_files() {
+    let c = Corpus::new();
+    c.file("empty.txt", "");
+    c.file("image.bin", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    c.file("latin1.txt", b"Caf\xe9 au lait and more words follow here in this file.\n\nCaf\xe9 au lait and more words follow here in this file.\n");
+    let out = dedupe(c.path(), &["--json", "."]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("./image.bin: binary file"), "{err}");
+    assert!(
+        err.contains("./latin1.txt: invalid UTF-8 (2 bytes)"),
+        "{err}"
+    );
+    let r = json(&out);
+    let docs = r["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[0]["path"], "./empty.txt");
+    assert_eq!(
+        (docs[0]["words"].as_u64(), docs[0]["originality"].as_f64()),
+        (Some(0), Some(1.0))
+    );
+    // The repeat's bytes are offsets into the raw file, not into the decoded text.
+    let rep = &r["repeats"][0]["copy"]["bytes"];
+    assert_eq!(rep, &serde_json::json!([55, 108]));
+    assert_eq!(r["warnings"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn missing_path_and_bad_flags_exit_2() {
+    let c = Corpus::new();
+    let out = dedupe(c.path(), &["nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("dedupe: nope: no such file or directory"),
+        "{}",
+        stderr(&out)
+    );
+    let out = dedupe(&root(), &["seeds", "--threshold", "80"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean 0.8?"),
+        "{}",
+        stderr(&out)
+    );
+    let out = dedupe(&root(), &["seeds", "--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn check_exits_1_on_findings_and_0_on_none() {
+    let out = dedupe(&root(), &["seeds", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let c = Corpus::new();
+    c.file("a.txt", "A short note about nothing in particular.");
+    c.file("b.txt", "Another unrelated remark on the weather today.");
+    let out = dedupe(c.path(), &[".", "--check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn jsonl_records_are_documents_and_bad_lines_are_reported() {
+    let c = Corpus::new();
+    let base = Words::new(3).text(200, 4000).join(" ");
+    let lines = [
+        serde_json::json!({"id": "a", "text": base}).to_string(),
+        "{not json".to_string(),
+        serde_json::json!({"id": 7, "text": base}).to_string(),
+        serde_json::json!({"id": "c", "body": "no text field"}).to_string(),
+    ];
+    c.file("docs.jsonl", lines.join("\n"));
+    let out = dedupe(c.path(), &["--json", "docs.jsonl"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "lost records make the exit code 2"
+    );
+    let err = stderr(&out);
+    assert!(err.contains("docs.jsonl:2: malformed JSON"), "{err}");
+    assert!(err.contains("docs.jsonl:4: no \"text\" field"), "{err}");
+    let r = json(&out);
+    assert_eq!(r["near_duplicates"][0]["a"], "docs.jsonl#7");
+    assert_eq!(r["near_duplicates"][0]["b"], "docs.jsonl#a");
+    assert_eq!(r["near_duplicates"][0]["jaccard"], 1.0);
+}
+
+#[test]
+fn gzipped_jsonl_is_read() {
+    use std::io::Write;
+    let c = Corpus::new();
+    let text = Words::new(5).text(100, 4000).join(" ");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    for id in ["x", "y"] {
+        writeln!(gz, "{}", serde_json::json!({"id": id, "text": text})).unwrap();
+    }
+    c.file("docs.jsonl.gz", gz.finish().unwrap());
+    let r = json(&dedupe(
+        c.path(),
+        &["--json", "--only", "near-duplicates", "docs.jsonl.gz"],
+    ));
+    assert_eq!(r["near_duplicates"].as_array().unwrap().len(), 1);
+}
