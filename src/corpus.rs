@@ -561,16 +561,24 @@ fn parse_record(path: &Path, line: usize, raw: &[u8], opts: &ReadOptions) -> Rec
         Ok(t) => t,
         Err(_) => return err("line is not valid UTF-8, skipped".into()),
     };
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(v) => v,
+    // Only the two fields we need are materialised; the rest of the object is skipped.
+    let seed = Fields {
+        text: &opts.text_field,
+        id: &opts.id_field,
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let fields = match serde::de::DeserializeSeed::deserialize(seed, &mut de)
+        .and_then(|f| de.end().map(|()| f))
+    {
+        Ok(f) => f,
+        Err(e) if e.to_string().contains(NOT_OBJECT) => {
+            return err("not a JSON object, skipped".into())
+        }
         Err(e) => return err(format!("malformed JSON, skipped: {e}")),
     };
-    let Some(obj) = value.as_object() else {
-        return err("not a JSON object, skipped".into());
-    };
-    let body = match obj.get(&opts.text_field) {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Null) | None => {
+    let body = match fields.text {
+        Some(Field::Str(s)) => s,
+        Some(Field::Null) | None => {
             return err(format!(
                 "no {:?} field, skipped (choose it with --text-field)",
                 opts.text_field
@@ -583,9 +591,9 @@ fn parse_record(path: &Path, line: usize, raw: &[u8], opts: &ReadOptions) -> Rec
             ))
         }
     };
-    let id = match obj.get(&opts.id_field) {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
+    let id = match fields.id {
+        Some(Field::Str(s)) => s,
+        Some(Field::Number(n)) => n,
         _ => format!("L{line}"),
     };
     Ok(Some((
@@ -597,4 +605,76 @@ fn parse_record(path: &Path, line: usize, raw: &[u8], opts: &ReadOptions) -> Rec
             offsets: OffsetMap::Identity,
         },
     )))
+}
+
+/// What the record visitor expects; serde's message says "expected a JSON object".
+const NOT_OBJECT: &str = "expected a JSON object";
+
+/// A field value we care about.
+enum Field {
+    Str(String),
+    Number(String),
+    Null,
+    /// An array, an object or a boolean.
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for Field {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Ok(match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => Field::Str(s),
+            serde_json::Value::Number(n) => Field::Number(n.to_string()),
+            serde_json::Value::Null => Field::Null,
+            _ => Field::Other,
+        })
+    }
+}
+
+/// The text and id fields of one record, by name.
+struct Fields<'a> {
+    text: &'a str,
+    id: &'a str,
+}
+
+struct Found {
+    text: Option<Field>,
+    id: Option<Field>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Fields<'_> {
+    type Value = Found;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Found, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Fields<'_> {
+    type Value = Found;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&NOT_OBJECT["expected ".len()..])
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Found, A::Error> {
+        let mut found = Found {
+            text: None,
+            id: None,
+        };
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == self.text && found.text.is_none() {
+                found.text = Some(map.next_value()?);
+            } else if key == self.id && found.id.is_none() {
+                found.id = Some(map.next_value()?);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
 }
