@@ -28,17 +28,25 @@ pub fn fmix64(mut h: u64) -> u64 {
 /// Hashes a byte string with a fixed seed.
 #[inline]
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    hash_bytes_with(bytes, |v| v)
+}
+
+/// Hashes a byte string as [`hash_bytes`] would hash it after `map` transformed each
+/// little-endian eight-byte word (the tail is zero-padded first; `map` must keep zero bytes
+/// zero).
+#[inline]
+pub fn hash_bytes_with(bytes: &[u8], map: impl Fn(u64) -> u64) -> u64 {
     let mut h = P0 ^ (bytes.len() as u64).wrapping_mul(P1);
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         let v = u64::from_le_bytes(chunk.try_into().expect("chunk of 8"));
-        h = mum(h ^ v, P1);
+        h = mum(h ^ map(v), P1);
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
         let mut buf = [0u8; 8];
         buf[..rest.len()].copy_from_slice(rest);
-        h = mum(h ^ u64::from_le_bytes(buf), P2);
+        h = mum(h ^ map(u64::from_le_bytes(buf)), P2);
     }
     fmix64(h)
 }

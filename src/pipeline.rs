@@ -15,8 +15,34 @@ use crate::{lsh, verify};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
+/// Prints how long each stage took to stderr when `DEDUPE_TIMINGS` is set: the profile a user can
+/// take without a profiler.
+struct Timer {
+    on: bool,
+    last: std::time::Instant,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        Timer {
+            on: std::env::var_os("DEDUPE_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if self.on {
+            eprintln!(
+                "dedupe: timing: {stage}: {:.3} s",
+                self.last.elapsed().as_secs_f64()
+            );
+        }
+        self.last = std::time::Instant::now();
+    }
+}
+
 /// Text handed to the signature stage at a time in streaming mode.
-const BATCH_BYTES: usize = 64 << 20;
+const BATCH_BYTES: usize = 8 << 20;
 
 /// Runs the analysis the configuration asks for over `paths`.
 ///
@@ -28,7 +54,9 @@ pub fn run(paths: &[PathBuf], config: &Config) -> Result<(Report, Vec<Diagnostic
     let (inputs, mut diags) = corpus::inputs(paths, &config.read)?;
     let report = match config.mode {
         Mode::Full => {
+            let mut timer = Timer::new();
             let (docs, read_diags) = corpus::read_all(&inputs, &config.read);
+            timer.lap("read");
             diags.extend(read_diags);
             analyze(&docs, config)
         }
@@ -111,27 +139,53 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
     if docs.is_empty() {
         return report;
     }
+    let mut timer = Timer::new();
     let segs: Vec<Segmented> = docs.par_iter().map(|d| Segmented::new(&d.text)).collect();
+    timer.lap("segment");
     let hasher = MinHasher::new(config.num_perm, config.seed);
-    let (sets, signatures): (Vec<Vec<u64>>, Vec<Signature>) = segs
+    let signatures: Vec<Signature> = segs
         .par_iter()
-        .map(|s| {
-            let set = shingle_set(&s.hashes(), config.shingle);
-            let sig = hasher.signature(set.iter().copied());
-            (set, sig)
-        })
-        .unzip();
+        .map_init(
+            || (Vec::new(), Vec::new()),
+            |(words, shingles), s| {
+                words.clear();
+                shingles.clear();
+                words.extend(s.words.iter().map(|w| w.hash));
+                for_each_shingle(words, config.shingle, |h| shingles.push(h));
+                hasher.signature(shingles.iter().copied())
+            },
+        )
+        .collect();
     let names: Vec<&str> = docs.iter().map(|d| d.name.as_str()).collect();
     let candidates = lsh::candidates(&signatures, config.banding);
+    // Exact shingle sets only for the documents that verification needs.
+    let mut needed = vec![false; docs.len()];
+    for &(a, b) in &candidates {
+        needed[a.index()] = true;
+        needed[b.index()] = true;
+    }
+    let sets: Vec<Vec<u64>> = segs
+        .par_iter()
+        .zip(&needed)
+        .map(|(s, &need)| {
+            if need {
+                shingle_set(&s.hashes(), config.shingle)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
     let set_of = |d: DocId| sets[d.index()].as_slice();
     let (pairs, clusters) = near_duplicate_lists(&names, &signatures, &candidates, &set_of, config);
     report.near_duplicates = pairs;
     report.clusters = clusters;
+    timer.lap("near-duplicates");
 
     let found_repeats: Vec<Vec<repeats::Repeat>> = segs
         .par_iter()
         .map(|s| repeats::find(s, config.threshold, config.shingle))
         .collect();
+    timer.lap("repeats");
     let seg_refs: Vec<&Segmented> = segs.iter().collect();
     let passages = overlap::find(
         &seg_refs,
@@ -143,8 +197,10 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
             min_seeds: 3,
         },
     );
+    timer.lap("overlaps");
     let texts: Vec<(&str, &Segmented)> = docs.iter().map(|d| d.text.as_str()).zip(&segs).collect();
     let found_boilerplate = boilerplate::find(&texts);
+    timer.lap("boilerplate");
 
     let mut coverage: Vec<Coverage> = segs.iter().map(|s| Coverage::new(s.words.len())).collect();
     let here = |d: usize, span: Span| locate(&docs[d], &segs[d], span);
@@ -216,6 +272,7 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
             }
         })
         .collect();
+    timer.lap("assemble");
     report
 }
 

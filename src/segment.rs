@@ -5,7 +5,7 @@
 //! applies the same rules; a property test holds the two to each other. Every word is hashed once,
 //! after normalisation (case folding, one apostrophe, one dash), and later stages only see hashes.
 
-use crate::hash::hash_bytes;
+use crate::hash::{hash_bytes, hash_bytes_with};
 use crate::types::Span;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -130,22 +130,14 @@ impl Segmented {
     /// Segments `text`.
     pub fn new(text: &str) -> Segmented {
         let lines = LineIndex::new(text);
-        let mut words = Vec::with_capacity(text.len() / 6);
-        let mut scratch = String::new();
-        for i in 0..lines.len() {
-            let span = lines.line(i);
-            for_each_word(
-                &text[span.range()],
-                |s, e, hash| {
-                    words.push(Word {
-                        start: (span.start + s) as u32,
-                        end: (span.start + e) as u32,
-                        hash,
-                    })
-                },
-                &mut scratch,
-            );
-        }
+        let mut words = Vec::with_capacity(text.len() / 5);
+        for_each_word(text, |start, end, hash| {
+            words.push(Word {
+                start: start as u32,
+                end: end as u32,
+                hash,
+            })
+        });
         let paragraphs = paragraphs(text, &lines, &words);
         Segmented {
             words,
@@ -176,34 +168,41 @@ impl Segmented {
 
 /// Appends the hash of every word of `text` to `out`: the streaming path for signatures.
 pub fn word_hashes(text: &str, out: &mut Vec<u64>) {
-    let mut scratch = String::new();
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    // Split at line terminators: UAX #29 always breaks there, and short pieces keep the ASCII
-    // fast path for every line that allows it.
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'\n' || b == b'\r' {
-            if i > start {
-                for_each_word(&text[start..i], |_, _, h| out.push(h), &mut scratch);
-            }
-            start = i + 1;
-        }
-    }
-    if start < bytes.len() {
-        for_each_word(&text[start..], |_, _, h| out.push(h), &mut scratch);
-    }
+    for_each_word(text, |_, _, h| out.push(h));
 }
 
-/// Calls `f(start, end, hash)` for every word of one line.
-fn for_each_word(line: &str, mut f: impl FnMut(usize, usize, u64), scratch: &mut String) {
-    if line.is_ascii() {
-        ascii_words(line.as_bytes(), |s, e| {
-            f(s, e, hash_ascii_word(&line.as_bytes()[s..e]))
-        });
-    } else {
-        for (s, w) in line.unicode_word_indices() {
-            f(s, s + w.len(), hash_word(w, scratch));
+/// Calls `f(start, end, hash)` for every word of `text`, in order.
+///
+/// An ASCII text is scanned in one pass. Otherwise each line takes the ASCII path if it can:
+/// UAX #29 always breaks at line terminators, so lines are independent.
+pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize, u64)) {
+    let bytes = text.as_bytes();
+    if bytes.is_ascii() {
+        ascii_words(bytes, |s, e| f(s, e, hash_ascii_word(&bytes[s..e])));
+        return;
+    }
+    let mut scratch = String::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+            .map_or(bytes.len(), |p| start + p);
+        let line = &text[start..end];
+        if line.is_ascii() {
+            ascii_words(line.as_bytes(), |s, e| {
+                f(
+                    start + s,
+                    start + e,
+                    hash_ascii_word(&line.as_bytes()[s..e]),
+                )
+            });
+        } else {
+            for (s, w) in line.unicode_word_indices() {
+                f(start + s, start + s + w.len(), hash_word(w, &mut scratch));
+            }
         }
+        start = end + 1;
     }
 }
 
@@ -273,16 +272,22 @@ fn ascii_words(line: &[u8], mut f: impl FnMut(usize, usize)) {
     }
 }
 
+/// Hashes an ASCII word as [`hash_bytes`] hashes its lower-cased bytes, lower-casing eight bytes
+/// at a time.
+#[inline]
 fn hash_ascii_word(word: &[u8]) -> u64 {
-    let mut buf = [0u8; 32];
-    if word.len() <= buf.len() {
-        for (d, s) in buf.iter_mut().zip(word) {
-            *d = s.to_ascii_lowercase();
-        }
-        hash_bytes(&buf[..word.len()])
-    } else {
-        hash_bytes(&word.to_ascii_lowercase())
-    }
+    hash_bytes_with(word, lower8)
+}
+
+/// ASCII lower-casing of eight bytes at once: a byte in `A..=Z` gains 0x20. Bytes are ASCII
+/// (< 0x80), so the additions never carry into the next byte.
+#[inline]
+fn lower8(v: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let ge_a = v.wrapping_add(ONES * (0x80 - b'A' as u64));
+    let gt_z = v.wrapping_add(ONES * (0x80 - b'Z' as u64 - 1));
+    let upper = ge_a & !gt_z & (ONES * 0x80);
+    v | (upper >> 2)
 }
 
 /// Hashes a word after normalisation: case folding, curly and straight quotes unified, dashes
@@ -406,6 +411,15 @@ mod tests {
         assert_eq!(a.hashes(), b.hashes());
         let mut s = String::new();
         assert_eq!(hash_word("a\u{2014}b", &mut s), hash_word("a-b", &mut s));
+        // The ASCII path hashes exactly as the general one.
+        for w in [
+            "A",
+            "Harris's",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ@[`{",
+            "mIxEd_Case123",
+        ] {
+            assert_eq!(hash_ascii_word(w.as_bytes()), hash_word(w, &mut s), "{w}");
+        }
     }
 
     #[test]

@@ -7,9 +7,8 @@
 //! paragraphs, metadata and dateline prefixes, bylines, copyright lines and navigation. A
 //! document's first paragraph (its headline) is never flagged as a whole by a cue.
 
-use crate::hash::hash_bytes;
+use crate::hash::{combine, hash_bytes};
 use crate::segment::{Paragraph, Segmented};
-use crate::shingle::shingle_hash;
 use crate::types::Span;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -82,18 +81,19 @@ pub fn find(docs: &[(&str, &Segmented)]) -> Vec<Vec<Segment>> {
 /// The template key of a paragraph: its word hashes, with every word holding a digit masked.
 fn template(text: &str, seg: &Segmented, p: &Paragraph) -> u64 {
     let mask = hash_bytes(b"#");
-    let words: Vec<u64> = seg.words[p.words.clone()]
+    seg.words[p.words.clone()]
         .iter()
-        .map(|w| {
+        .fold(p.word_count() as u64, |h, w| {
             let s = &text.as_bytes()[w.start as usize..w.end as usize];
-            if s.iter().any(u8::is_ascii_digit) {
-                mask
-            } else {
-                w.hash
-            }
+            combine(
+                h,
+                if s.iter().any(u8::is_ascii_digit) {
+                    mask
+                } else {
+                    w.hash
+                },
+            )
         })
-        .collect();
-    shingle_hash(&words)
 }
 
 fn recurring_templates(docs: &[(&str, &Segmented)]) -> ahash::AHashSet<u64> {
@@ -145,7 +145,7 @@ fn in_document(text: &str, seg: &Segmented, recurring: &ahash::AHashSet<u64>) ->
         if p.word_count() == 0 {
             continue;
         }
-        let words = if p.word_count() <= 40 {
+        let words = if p.word_count() <= 30 {
             lower_words(text, seg, p)
         } else {
             Vec::new()
@@ -265,7 +265,7 @@ fn contains_seq(words: &[String], seq: &[&str]) -> bool {
         .any(|w| w.iter().zip(seq).all(|(a, b)| a == b))
 }
 
-/// A cue that marks the whole paragraph, for a paragraph of at most 40 words.
+/// A cue that marks the whole paragraph, for a paragraph of at most 30 words.
 fn cue(ptext: &str, words: &[String], headline: bool) -> Option<Reason> {
     let trimmed = ptext.trim();
     let n = words.len();

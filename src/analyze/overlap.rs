@@ -75,7 +75,7 @@ struct Seed {
     end: u32,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 struct Hit {
     a: u32,
     b: u32,
@@ -93,18 +93,56 @@ pub fn find(docs: &[&Segmented], params: Params) -> Vec<Passage> {
         .enumerate()
         .flat_map_iter(|(d, seg)| seeds_of(d as u32, seg, &stop))
         .collect();
-    seeds.par_sort_unstable_by_key(|s| (s.hash, s.doc, s.start));
+    seeds.par_sort_unstable_by_key(|s| {
+        (u128::from(s.hash) << 64) | (u128::from(s.doc) << 32) | u128::from(s.start)
+    });
     let groups: Vec<&[Seed]> = seeds.chunk_by(|x, y| x.hash == y.hash).collect();
-    let mut hits: Vec<Hit> = groups
-        .par_iter()
-        .flat_map_iter(|g| hits_of(g, params.max_docs))
+    // Groups are taken in chunks so that hits are collected into one buffer per chunk, not one
+    // allocation per seed.
+    let hits: Vec<Hit> = groups
+        .par_chunks(4096)
+        .flat_map_iter(|chunk| {
+            let mut hits = Vec::new();
+            for g in chunk {
+                hits_of(g, params.max_docs, &mut hits);
+            }
+            hits
+        })
         .collect();
-    hits.par_sort_unstable();
-    hits.dedup();
-    let pairs: Vec<&[Hit]> = hits.chunk_by(|x, y| (x.a, x.b) == (y.a, y.b)).collect();
-    let mut out: Vec<Passage> = pairs
-        .par_iter()
-        .flat_map_iter(|hits| chain(hits, params))
+    drop(groups);
+    drop(seeds);
+    // Bucket the hits by their first document (a counting sort, linear), then sort each bucket
+    // on its own: many small sorts in parallel beat one large one.
+    let mut starts = vec![0usize; docs.len() + 1];
+    for h in &hits {
+        starts[h.a as usize + 1] += 1;
+    }
+    for i in 0..docs.len() {
+        starts[i + 1] += starts[i];
+    }
+    let mut next = starts.clone();
+    let mut bucketed = vec![Hit::default(); hits.len()];
+    for h in hits {
+        bucketed[next[h.a as usize]] = h;
+        next[h.a as usize] += 1;
+    }
+    let mut buckets: Vec<&mut [Hit]> = Vec::with_capacity(docs.len());
+    let mut rest = bucketed.as_mut_slice();
+    for i in 0..docs.len() {
+        let (head, tail) = rest.split_at_mut(starts[i + 1] - starts[i]);
+        buckets.push(head);
+        rest = tail;
+    }
+    let mut out: Vec<Passage> = buckets
+        .into_par_iter()
+        .flat_map_iter(|bucket| {
+            bucket.sort_unstable_by_key(|h| (u64::from(h.b) << 32 | u64::from(h.a0), h.b0));
+            let mut found = Vec::new();
+            for pair in bucket.chunk_by(|x, y| x.b == y.b) {
+                found.extend(chain(pair, params));
+            }
+            found
+        })
         .collect();
     out.sort_by(|x, y| {
         (x.a, x.b, x.a_words.start, x.b_words.start).cmp(&(
@@ -140,17 +178,16 @@ fn seeds_of(doc: u32, seg: &Segmented, stop: &AHashSet<u64>) -> Vec<Seed> {
         .collect()
 }
 
-/// Places at which one seed occurs in two different documents.
-fn hits_of(group: &[Seed], max_docs: usize) -> Vec<Hit> {
+/// Appends the places at which one seed occurs in two different documents.
+fn hits_of(group: &[Seed], max_docs: usize, hits: &mut Vec<Hit>) {
     if group.len() < 2 || group[0].doc == group[group.len() - 1].doc {
-        return Vec::new();
+        return;
     }
     let docs = 1 + group.windows(2).filter(|w| w[0].doc != w[1].doc).count();
     // A phrase repeated many times inside documents multiplies hits; cap the group too.
     if docs > max_docs || group.len() > 4 * max_docs {
-        return Vec::new();
+        return;
     }
-    let mut hits = Vec::new();
     for (i, x) in group.iter().enumerate() {
         for y in &group[i + 1..] {
             if y.doc != x.doc {
@@ -165,7 +202,6 @@ fn hits_of(group: &[Seed], max_docs: usize) -> Vec<Hit> {
             }
         }
     }
-    hits
 }
 
 struct Open {

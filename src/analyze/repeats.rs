@@ -6,8 +6,9 @@
 //! 3-word shingles but only 0.68 with 5-word shingles. The shingle length is `n / 10` words,
 //! between 1 and `--shingle`, for the shorter paragraph of the two.
 
-use crate::segment::Segmented;
-use crate::shingle::{jaccard, shingle_hash, shingle_set};
+use crate::hash::{combine, fmix64};
+use crate::segment::{Segmented, Word};
+use crate::shingle::{jaccard, shingle_set};
 use ahash::AHashMap;
 
 /// Paragraphs shorter than this are never reported as repeats (a one-word line recurring is not a
@@ -15,8 +16,10 @@ use ahash::AHashMap;
 pub const MIN_WORDS: usize = 5;
 /// Paragraphs shorter than this repeat only exactly.
 pub const MIN_NEAR_WORDS: usize = 10;
-/// Bigrams found in more paragraphs than this are too common to suggest a match.
-const MAX_POSTINGS: usize = 64;
+/// Independent minima of a paragraph's word-pair hashes that index it. Two paragraphs whose
+/// word-pair sets have Jaccard `J` share a minimum with probability `J` for each, so with 4 a
+/// pair at J = 0.8 is found with probability 1 − 0.2⁴ = 0.998.
+const SKETCH: usize = 4;
 
 /// A paragraph that repeats an earlier one.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -32,24 +35,36 @@ pub struct Repeat {
 /// Finds every paragraph that repeats an earlier paragraph of the same document. Each copy points
 /// at the first occurrence: if the earliest match is itself a copy, at that copy's original.
 pub fn find(seg: &Segmented, threshold: f64, shingle: usize) -> Vec<Repeat> {
-    let hashes: Vec<u64> = seg.words.iter().map(|w| w.hash).collect();
-    let para = |i: usize| &hashes[seg.paragraphs[i].words.clone()];
+    let para = |i: usize| &seg.words[seg.paragraphs[i].words.clone()];
+    let hashes = |i: usize| para(i).iter().map(|w| w.hash);
     let mut exact: AHashMap<u64, usize> = AHashMap::new();
-    let mut bigrams: AHashMap<u64, Vec<usize>> = AHashMap::new();
+    // Sketch key → paragraphs holding it, in order.
+    let mut sketches: AHashMap<u64, Vec<usize>> = AHashMap::new();
     let mut original_of: Vec<Option<usize>> = vec![None; seg.paragraphs.len()];
     let mut out = Vec::new();
     for j in 0..seg.paragraphs.len() {
-        let words = para(j);
-        if words.len() < MIN_WORDS {
+        let n = para(j).len();
+        if n < MIN_WORDS {
             continue;
         }
-        let key = shingle_hash(words);
-        let mut found = exact
-            .get(&key)
-            .filter(|&&i| para(i) == words)
-            .map(|&i| (i, 1.0));
-        if found.is_none() && words.len() >= MIN_NEAR_WORDS {
-            found = near_match(j, words, &bigrams, &para, threshold, shingle);
+        let key = hashes(j).fold(n as u64, combine);
+        let same = |&&i: &&usize| hashes(i).eq(hashes(j));
+        let mut found = exact.get(&key).filter(same).map(|&i| (i, 1.0));
+        let sketch = (n >= MIN_NEAR_WORDS).then(|| sketch(para(j)));
+        if let (None, Some(sk)) = (found, &sketch) {
+            let mut candidates: Vec<usize> = sk
+                .iter()
+                .filter_map(|k| sketches.get(k))
+                .flatten()
+                .copied()
+                .collect();
+            candidates.sort_unstable();
+            candidates.dedup();
+            let mine: Vec<u64> = hashes(j).collect();
+            found = candidates.into_iter().find_map(|i| {
+                let other: Vec<u64> = hashes(i).collect();
+                similarity(&mine, &other, threshold, shingle).map(|s| (i, s))
+            });
         }
         if let Some((i, similarity)) = found {
             let original = original_of[i].unwrap_or(i);
@@ -61,59 +76,47 @@ pub fn find(seg: &Segmented, threshold: f64, shingle: usize) -> Vec<Repeat> {
             });
         }
         exact.entry(key).or_insert(j);
-        if words.len() >= MIN_NEAR_WORDS {
-            let mut seen: Vec<u64> = words.windows(2).map(shingle_hash).collect();
-            seen.sort_unstable();
-            seen.dedup();
-            for b in seen {
-                let list = bigrams.entry(b).or_default();
-                if list.len() <= MAX_POSTINGS {
-                    list.push(j);
-                }
-            }
+        for k in sketch.into_iter().flatten() {
+            sketches.entry(k).or_default().push(j);
         }
     }
     out
 }
 
-/// The earliest earlier paragraph similar enough to paragraph `j`.
-fn near_match<'a>(
-    j: usize,
-    words: &[u64],
-    bigrams: &AHashMap<u64, Vec<usize>>,
-    para: &impl Fn(usize) -> &'a [u64],
-    threshold: f64,
-    shingle: usize,
-) -> Option<(usize, f64)> {
-    let mut shared: AHashMap<usize, usize> = AHashMap::new();
-    let mut mine: Vec<u64> = words.windows(2).map(shingle_hash).collect();
-    mine.sort_unstable();
-    mine.dedup();
-    for b in &mine {
-        if let Some(list) = bigrams.get(b).filter(|l| l.len() <= MAX_POSTINGS) {
-            for &i in list {
-                *shared.entry(i).or_default() += 1;
-            }
+/// The paragraph's index keys: for each of [`SKETCH`] salts, the minimum over its word pairs.
+fn sketch(words: &[Word]) -> [u64; SKETCH] {
+    let mut mins = [u64::MAX; SKETCH];
+    for w in words.windows(2) {
+        let pair = combine(w[0].hash, w[1].hash);
+        for (salt, m) in mins.iter_mut().enumerate() {
+            *m = (*m).min(fmix64(pair ^ SALTS[salt]));
         }
     }
-    let mut candidates: Vec<usize> = shared
-        .into_iter()
-        // A similar paragraph shares at least half of the shorter one's bigrams.
-        .filter(|&(i, n)| 2 * n >= mine.len().min(para(i).len().saturating_sub(1)))
-        .map(|(i, _)| i)
-        .collect();
-    candidates.sort_unstable();
-    candidates.into_iter().find_map(|i| {
-        let other = para(i);
-        let (short, long) = (words.len().min(other.len()), words.len().max(other.len()));
-        // Jaccard can't reach the threshold when the lengths differ too much.
-        if (short as f64) < threshold * long as f64 - 1.0 {
-            return None;
-        }
-        let k = (short / 10).clamp(1, shingle.max(1));
-        let s = jaccard(&shingle_set(words, k), &shingle_set(other, k));
-        (s + 1e-12 >= threshold && i < j).then_some((i, s))
-    })
+    // Keys of different salts never collide with each other.
+    for (salt, m) in mins.iter_mut().enumerate() {
+        *m = combine(*m, salt as u64);
+    }
+    mins
+}
+
+const SALTS: [u64; SKETCH] = [
+    0x51_7cc1_b727_220a,
+    0x2545_f491_4f6c_dd1d,
+    0x9e37_79b9_7f4a_7c15,
+    0xbf58_476d_1ce4_e5b9,
+];
+
+/// The similarity of two paragraphs when it reaches the threshold: Jaccard of shingles of
+/// `n / 10` words (1 to `shingle`) for the shorter one's `n`.
+fn similarity(a: &[u64], b: &[u64], threshold: f64, shingle: usize) -> Option<f64> {
+    let (short, long) = (a.len().min(b.len()), a.len().max(b.len()));
+    // Jaccard can't reach the threshold when the lengths differ too much.
+    if (short as f64) < threshold * long as f64 - 1.0 {
+        return None;
+    }
+    let k = (short / 10).clamp(1, shingle.max(1));
+    let s = jaccard(&shingle_set(a, k), &shingle_set(b, k));
+    (s + 1e-12 >= threshold).then_some(s)
 }
 
 #[cfg(test)]
