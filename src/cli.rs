@@ -1,6 +1,7 @@
 //! Command-line arguments, parsed by clap and turned into a [`Config`].
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
+use dedupe::clean::{Keep, Remove};
 use dedupe::{Config, Mode, ReadOptions};
 use std::path::PathBuf;
 
@@ -8,14 +9,65 @@ use std::path::PathBuf;
 ///
 /// Reads text files (directories are walked recursively, hidden entries skipped) and JSONL files
 /// (one document per line), and reports what it finds: a report for people by default, JSON with
-/// --json.
+/// --json, an HTML page with --html. `dedupe clean` writes cleaned copies; `dedupe restore` undoes
+/// a clean.
 #[derive(Debug, Parser)]
-#[command(name = "dedupe", version, about, max_term_width = 100)]
+#[command(
+    name = "dedupe",
+    version,
+    about,
+    max_term_width = 100,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 pub struct Args {
+    /// Act on the findings instead of reporting them.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Files and directories to read.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
+    /// How documents are read and analysed.
+    #[command(flatten)]
+    pub analysis: Analysis,
+
+    /// Run only one analysis: near-duplicates (pairs and clusters, streaming, fastest).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub only: Option<Only>,
+
+    /// Print JSON (schema version 1) instead of the report for people.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Exit with 1 when anything is found, 0 when nothing is.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Also write the report as one self-contained HTML page to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
+    /// Colour the report for people: auto (on a terminal, unless NO_COLOR is set or TERM=dumb),
+    /// always or never.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a cleaned copy of every input under --out: repeat copies and boilerplate removed,
+    /// everything else byte for byte; plus a manifest of every removed span.
+    Clean(CleanArgs),
+    /// Rebuild the originals from a cleaned directory and its manifest.
+    Restore(RestoreArgs),
+}
+
+/// Options shared by every command that analyses documents.
+#[derive(Debug, clap::Args)]
+pub struct Analysis {
     /// Jaccard similarity at or above which two documents (or two paragraphs of one document)
     /// are near-duplicates.
     #[arg(short, long, default_value_t = 0.8, value_name = "T")]
@@ -45,18 +97,6 @@ pub struct Args {
     #[arg(long, default_value_t = 0.99, value_name = "W")]
     pub fn_weight: f64,
 
-    /// Run only one analysis: near-duplicates (pairs and clusters, streaming, fastest).
-    #[arg(long, value_enum, value_name = "WHAT")]
-    pub only: Option<Only>,
-
-    /// Print JSON (schema version 1) instead of the report for people.
-    #[arg(long)]
-    pub json: bool,
-
-    /// Exit with 1 when anything is found, 0 when nothing is.
-    #[arg(long)]
-    pub check: bool,
-
     /// Read every file as JSONL (by default only *.jsonl, *.ndjson and their .gz).
     #[arg(long)]
     pub jsonl: bool,
@@ -76,6 +116,105 @@ pub struct Args {
     /// Worker threads [default: RAYON_NUM_THREADS, else one per core].
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+/// `dedupe clean`.
+#[derive(Debug, clap::Args)]
+pub struct CleanArgs {
+    /// Files and directories to clean.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Directory for the cleaned copies (created; must be outside every input). Inputs are
+    /// mirrored below the deepest directory holding every PATH.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// What to remove, comma-separated: repeats, boilerplate, overlaps (from the later document
+    /// of each pair), boilerplate reason codes (call-to-action, metadata, …), or none.
+    #[arg(long, default_value = "repeats,boilerplate", value_name = "KINDS", value_parser = Remove::parse)]
+    pub remove: Remove,
+
+    /// Of each near-duplicate cluster, write only one document (see --keep).
+    #[arg(long)]
+    pub drop_duplicates: bool,
+
+    /// Which document of a cluster --drop-duplicates keeps.
+    #[arg(long, value_enum, default_value_t = KeepArg::First, value_name = "WHICH")]
+    pub keep: KeepArg,
+
+    /// Where to write the manifest [default: DIR/.dedupe-manifest.json].
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+
+    /// Print what would change as a unified diff; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// How documents are read and analysed.
+    #[command(flatten)]
+    pub analysis: Analysis,
+}
+
+/// `dedupe restore`.
+#[derive(Debug, clap::Args)]
+pub struct RestoreArgs {
+    /// The directory `dedupe clean` wrote.
+    #[arg(value_name = "CLEANED_DIR")]
+    pub cleaned: PathBuf,
+
+    /// Directory to write the originals to (outside CLEANED_DIR).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// The manifest [default: CLEANED_DIR/.dedupe-manifest.json].
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+}
+
+/// Which document of a near-duplicate cluster to keep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum KeepArg {
+    /// The first in reading order (files by path, JSONL records by line).
+    First,
+    /// The one with the most words.
+    Longest,
+}
+
+impl From<KeepArg> for Keep {
+    fn from(k: KeepArg) -> Keep {
+        match k {
+            KeepArg::First => Keep::First,
+            KeepArg::Longest => Keep::Longest,
+        }
+    }
+}
+
+/// When to colour the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// On a terminal, unless NO_COLOR is set (non-empty) or TERM is dumb.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorWhen {
+    /// Whether to colour output going to stdout.
+    pub fn enabled(self) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty())
+                    && std::env::var_os("TERM").map_or(true, |t| t != "dumb")
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
 }
 
 /// Analyses that can run alone.
@@ -103,6 +242,16 @@ fn parse_size(s: &str) -> Result<u64, String> {
 impl Args {
     /// The validated configuration.
     pub fn config(&self) -> dedupe::Result<Config> {
+        self.analysis.config(match self.only {
+            Some(Only::NearDuplicates) => Mode::NearDuplicates,
+            None => Mode::Full,
+        })
+    }
+}
+
+impl Analysis {
+    /// The validated configuration for `mode`.
+    pub fn config(&self, mode: Mode) -> dedupe::Result<Config> {
         let mut builder = Config::builder()
             .threshold(self.threshold)
             .shingle(self.shingle)
@@ -110,10 +259,7 @@ impl Args {
             .seed(self.seed)
             .min_overlap(self.min_overlap)
             .fn_weight(self.fn_weight)
-            .mode(match self.only {
-                Some(Only::NearDuplicates) => Mode::NearDuplicates,
-                None => Mode::Full,
-            })
+            .mode(mode)
             .read(ReadOptions {
                 force_jsonl: self.jsonl,
                 text_field: self.text_field.clone(),
@@ -135,6 +281,31 @@ mod tests {
     #[test]
     fn verify_app() {
         Args::command().debug_assert();
+    }
+
+    #[test]
+    fn the_plain_form_and_the_subcommands_both_parse() {
+        let a = Args::try_parse_from(["dedupe", "seeds/", "-t", "0.7"]).unwrap();
+        assert!(a.command.is_none());
+        assert_eq!(a.paths, [PathBuf::from("seeds/")]);
+        assert_eq!(a.analysis.threshold, 0.7);
+        let a = Args::try_parse_from(["dedupe", "clean", "seeds/", "--out", "/tmp/x", "-t", "0.7"])
+            .unwrap();
+        match a.command {
+            Some(Command::Clean(c)) => {
+                assert_eq!(c.out, PathBuf::from("/tmp/x"));
+                assert_eq!(c.analysis.threshold, 0.7);
+                assert_eq!(c.remove, Remove::default());
+                assert_eq!(c.keep, KeepArg::First);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(Args::try_parse_from(["dedupe"]).is_err());
+        assert!(Args::try_parse_from(["dedupe", "clean", "seeds/"]).is_err());
+        assert!(
+            Args::try_parse_from(["dedupe", "clean", "x", "--out", "y", "--remove", "junk"])
+                .is_err()
+        );
     }
 
     #[test]

@@ -112,7 +112,7 @@ impl ConfigBuilder {
         self.min_overlap = n;
         self
     }
-    /// Longest gap bridged inside a shared passage, in words (default: `min_overlap`).
+    /// Longest gap bridged inside a shared passage, in words (default 15).
     pub fn overlap_gap(mut self, n: usize) -> Self {
         self.overlap_gap = Some(n);
         self
@@ -188,7 +188,7 @@ impl ConfigBuilder {
             num_perm: self.num_perm,
             seed: self.seed,
             min_overlap: self.min_overlap,
-            overlap_gap: self.overlap_gap.unwrap_or(self.min_overlap),
+            overlap_gap: self.overlap_gap.unwrap_or(15),
             fp_weight: 1.0 - self.fn_weight,
             fn_weight: self.fn_weight,
             banding,

@@ -2,23 +2,38 @@
 //!
 //! Directories are walked recursively in sorted order, hidden entries skipped. Text files are read
 //! whole and decoded (UTF-8, lossily if need be; UTF-16 with a byte-order mark); JSONL files give
-//! one document per line. Every problem becomes a [`Diagnostic`] and the run goes on; only a path
-//! argument that does not exist is an error.
+//! one document per line. Every problem becomes a [`Diagnostic`] naming the file (and the line of
+//! a JSONL file) and the run goes on; only a path argument that does not exist is an error.
+//!
+//! Memory stays bounded whatever the input:
+//! - a text file larger than [`ReadOptions::max_file_bytes`] is skipped before it is read, and one
+//!   that grows past it while being read is skipped at the limit;
+//! - a JSONL line longer than the same limit is skipped, holding at most the limit meanwhile;
+//! - a file whose first 8 KiB hold a NUL byte is binary (the rule of git and grep), and the rest
+//!   of it is not read;
+//! - no document holds more than [`MAX_DOCUMENT_BYTES`] of text: positions are 32-bit.
 
 use crate::error::{Error, Result};
 use flate2::read::MultiGzDecoder;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fs;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+
+/// The most text one document may hold, in bytes (4 GiB − 1): word positions are 32-bit.
+pub const MAX_DOCUMENT_BYTES: u64 = u32::MAX as u64;
+
+/// How much of a file decides whether it is binary: a NUL byte in it means binary.
+pub const BINARY_PROBE_BYTES: usize = 8 << 10;
 
 /// How a diagnostic affects the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
-    /// Input was analysed, but not as given (lossy decoding, a duplicate id).
+    /// Input was analysed, but not as given (lossy decoding, a duplicate id), or skipped by
+    /// design (binary, not a regular file): the exit code is unaffected.
     Warning,
-    /// Input could not be analysed (unreadable, binary, malformed): the exit code becomes 2.
+    /// Input could not be analysed (unreadable, too large, malformed): the exit code becomes 2.
     Error,
 }
 
@@ -41,10 +56,30 @@ impl std::fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
+        // Control characters in a file name (a newline, an escape sequence) are shown escaped, so
+        // that a name cannot forge or garble other messages.
+        let path = Escaped(&self.path);
         match self.line {
-            Some(line) => write!(f, "{level}: {}:{line}: {}", self.path, self.message),
-            None => write!(f, "{level}: {}: {}", self.path, self.message),
+            Some(line) => write!(f, "{level}: {path}:{line}: {}", self.message),
+            None => write!(f, "{level}: {path}: {}", self.message),
         }
+    }
+}
+
+/// Displays a string with its control characters escaped (`\n`, `\u{1b}`).
+struct Escaped<'a>(&'a str);
+
+impl std::fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -67,12 +102,27 @@ pub enum OffsetMap {
     Shift(usize),
     /// Sorted `(decoded, raw)` breakpoints; between them the map has slope 1 (lossy UTF-8).
     Breakpoints(Vec<(usize, usize)>),
-    /// One raw offset per decoded byte, plus one for the end (UTF-16).
-    PerByte(Vec<u32>),
+    /// Runs of characters of the same widths (UTF-16), sorted, starting at decoded offset 0 and
+    /// ending with a run of width 0 at the end of the text.
+    Runs(Vec<Run>),
+}
+
+/// Characters from `decoded` (in the decoded text) and `raw` (in the file) on, each `utf8_width`
+/// bytes decoded and `raw_width` bytes raw, up to the next run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Run {
+    /// Decoded offset of the run's first character.
+    pub decoded: usize,
+    /// Raw offset of the run's first character.
+    pub raw: usize,
+    /// Bytes per character in the decoded text (0 for the end marker).
+    pub utf8_width: u8,
+    /// Bytes per character in the file.
+    pub raw_width: u8,
 }
 
 impl OffsetMap {
-    /// The raw offset of decoded offset `d`.
+    /// The raw offset of decoded offset `d` (inside a character: the character's start).
     pub fn raw(&self, d: usize) -> usize {
         match self {
             OffsetMap::Identity => d,
@@ -87,7 +137,14 @@ impl OffsetMap {
                     }
                 }
             }
-            OffsetMap::PerByte(v) => v[d.min(v.len() - 1)] as usize,
+            OffsetMap::Runs(runs) => {
+                let i = runs.partition_point(|r| r.decoded <= d).max(1);
+                let r = runs[i - 1];
+                match r.utf8_width {
+                    0 => r.raw,
+                    w => r.raw + (d - r.decoded) / usize::from(w) * usize::from(r.raw_width),
+                }
+            }
         }
     }
 }
@@ -123,8 +180,32 @@ pub struct ReadOptions {
     pub text_field: String,
     /// JSONL field holding the id (a string or a number).
     pub id_field: String,
-    /// Files larger than this are skipped with an error diagnostic.
+    /// Text files larger than this, and JSONL lines longer than this, are skipped with an error
+    /// diagnostic (never more than [`MAX_DOCUMENT_BYTES`]).
     pub max_file_bytes: u64,
+}
+
+impl ReadOptions {
+    /// The limit in force: `max_file_bytes`, at most [`MAX_DOCUMENT_BYTES`].
+    pub fn limit(&self) -> u64 {
+        self.max_file_bytes.min(MAX_DOCUMENT_BYTES)
+    }
+
+    /// Why `len` bytes (of a file, or of a JSONL line) are too many.
+    fn over_limit(&self, what: &str, len: u64) -> String {
+        if len > MAX_DOCUMENT_BYTES && self.max_file_bytes > MAX_DOCUMENT_BYTES {
+            format!(
+                "{what} of {len} bytes is over {MAX_DOCUMENT_BYTES} bytes, the most one document \
+                 can hold, skipped (split it)"
+            )
+        } else {
+            format!(
+                "{what} of {len} bytes is over the limit of {} bytes, skipped (raise \
+                 --max-file-size)",
+                self.limit()
+            )
+        }
+    }
 }
 
 impl Default for ReadOptions {
@@ -147,26 +228,87 @@ pub struct Input {
     pub jsonl: bool,
 }
 
-/// Expands path arguments into the files to read, sorted by path, without duplicates.
+/// What tells two paths to one file apart from two files: device and inode.
+type FileId = Option<(u64, u64)>;
+
+#[cfg(unix)]
+fn file_id(meta: &fs::Metadata) -> FileId {
+    use std::os::unix::fs::MetadataExt;
+    // Some file systems report no inode numbers: then no two paths are taken for one file.
+    (meta.ino() != 0).then(|| (meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_meta: &fs::Metadata) -> FileId {
+    None
+}
+
+/// Expands path arguments into the files to read, sorted by path, without duplicates: a file
+/// reached by two paths (`dir` and `./dir`, a symlink, a hard link) is read once, under the first
+/// path, with a warning.
 ///
 /// # Errors
 ///
-/// [`Error::NotFound`] when a path argument does not exist.
+/// [`Error::NotFound`] when a path argument does not exist. A path that exists but cannot be
+/// followed (a dangling or looping symlink) or is not a regular file or directory (a FIFO, a
+/// device) is an error diagnostic instead, and the other paths are read.
 pub fn inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<(Vec<Input>, Vec<Diagnostic>)> {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     for path in paths {
-        let meta = fs::metadata(path).map_err(|_| Error::NotFound(path.clone()))?;
+        let meta = match fs::metadata(path) {
+            Ok(m) => m,
+            // The name exists (a symlink) but does not lead to a file.
+            Err(e) if fs::symlink_metadata(path).is_ok() => {
+                diags.push(diag(
+                    path,
+                    None,
+                    Severity::Error,
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+            Err(_) => return Err(Error::NotFound(path.clone())),
+        };
         if meta.is_dir() {
             let mut ancestors = HashSet::new();
             walk(path, &mut ancestors, &mut files, &mut diags);
+        } else if meta.is_file() {
+            files.push((path.clone(), file_id(&meta)));
         } else {
-            files.push(path.clone());
+            // Reading a FIFO would wait for a writer, a device may never end.
+            diags.push(diag(
+                path,
+                None,
+                Severity::Error,
+                "not a regular file (a FIFO, socket or device), not read".into(),
+            ));
         }
     }
     files.sort();
-    files.dedup();
-    let inputs = files
+    files.dedup_by(|a, b| a.0 == b.0);
+    let mut first = ahash::AHashMap::<(u64, u64), usize>::new();
+    let mut kept: Vec<PathBuf> = Vec::with_capacity(files.len());
+    for (path, id) in files {
+        match id.and_then(|id| first.get(&id).copied()) {
+            Some(i) => diags.push(diag(
+                &path,
+                None,
+                Severity::Warning,
+                format!(
+                    "same file as {}, read once under that name",
+                    kept[i].display()
+                ),
+            )),
+            None => {
+                if let Some(id) = id {
+                    first.insert(id, kept.len());
+                }
+                kept.push(path);
+            }
+        }
+    }
+    let inputs = kept
         .into_iter()
         .map(|path| {
             let jsonl = opts.force_jsonl || is_jsonl_name(&path);
@@ -186,7 +328,7 @@ pub fn is_jsonl_name(path: &Path) -> bool {
 fn walk(
     dir: &Path,
     ancestors: &mut HashSet<PathBuf>,
-    files: &mut Vec<PathBuf>,
+    files: &mut Vec<(PathBuf, FileId)>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let canonical = match fs::canonicalize(dir) {
@@ -223,10 +365,18 @@ fn walk(
             return;
         }
     };
-    let mut names: Vec<_> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name())
-        .collect();
+    let mut names = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(e) => names.push(e.file_name()),
+            Err(e) => diags.push(diag(
+                dir,
+                None,
+                Severity::Error,
+                format!("cannot read a directory entry: {e}"),
+            )),
+        }
+    }
     names.sort();
     for name in names {
         if name.to_string_lossy().starts_with('.') {
@@ -235,12 +385,12 @@ fn walk(
         let path = dir.join(&name);
         match fs::metadata(&path) {
             Ok(m) if m.is_dir() => walk(&path, ancestors, files, diags),
-            Ok(m) if m.is_file() => files.push(path),
+            Ok(m) if m.is_file() => files.push((path, file_id(&m))),
             Ok(_) => diags.push(diag(
                 &path,
                 None,
                 Severity::Warning,
-                "not a regular file, skipped".into(),
+                "not a regular file (a FIFO, socket or device), skipped".into(),
             )),
             Err(e) => diags.push(diag(
                 &path,
@@ -265,22 +415,96 @@ pub fn read_all(inputs: &[Input], opts: &ReadOptions) -> (Vec<Document>, Vec<Dia
     (docs, diags)
 }
 
-/// Sorts documents by name and diagnostics by place; a name seen twice keeps its first document.
+/// Sorts documents by name and diagnostics by place. Names are unique by construction (see
+/// [`stream`]); should two documents still share one, the first is kept and the other is named
+/// in a warning, never dropped silently.
 pub fn finish(docs: &mut Vec<Document>, diags: &mut Vec<Diagnostic>) {
     docs.par_sort_by(|a, b| a.name.cmp(&b.name));
-    docs.dedup_by(|a, b| a.name == b.name);
+    docs.dedup_by(|later, first| {
+        let same = later.name == first.name;
+        if same {
+            diags.push(Diagnostic {
+                path: later.name.clone(),
+                line: None,
+                severity: Severity::Warning,
+                message: "a second document of this name, skipped".into(),
+            });
+        }
+        same
+    });
     diags.sort();
     diags.dedup();
 }
 
+/// Keeps document names unique across inputs. Within a JSONL file duplicate ids are renamed by
+/// the reader; across inputs two names can only meet when a path holds `#` (a text file named
+/// like a record) or two paths display alike (bytes that are not UTF-8), so only then are names
+/// remembered.
+struct Names {
+    check: bool,
+    seen: ahash::AHashSet<String>,
+}
+
+impl Names {
+    fn new(inputs: &[Input]) -> Names {
+        let mut shown: Vec<String> = inputs
+            .iter()
+            .map(|i| i.path.display().to_string())
+            .collect();
+        let hash = shown.iter().any(|s| s.contains('#'));
+        let n = shown.len();
+        shown.sort_unstable();
+        shown.dedup();
+        Names {
+            check: hash || shown.len() != n,
+            seen: ahash::AHashSet::new(),
+        }
+    }
+
+    fn admit(&mut self, docs: &mut [Document], diags: &mut Vec<Diagnostic>) {
+        if !self.check {
+            return;
+        }
+        for doc in docs {
+            if self.seen.contains(&doc.name) {
+                let new = (2..)
+                    .map(|k| format!("{}@{k}", doc.name))
+                    .find(|c| !self.seen.contains(c))
+                    .expect("some suffix is free");
+                let (path, line) = match &doc.origin {
+                    Origin::File(p) => (p.as_path(), None),
+                    Origin::Jsonl(p, l) => (p.as_path(), Some(*l)),
+                };
+                diags.push(diag(
+                    path,
+                    line,
+                    Severity::Warning,
+                    format!(
+                        "document name {:?} is taken by an earlier input; named {new:?}",
+                        doc.name
+                    ),
+                ));
+                doc.name = new;
+            }
+            self.seen.insert(doc.name.clone());
+        }
+    }
+}
+
 /// Reads the inputs in order and hands documents over in batches of about `batch_bytes` of text,
-/// so that a caller that needs only signatures never holds the whole corpus.
+/// so that a caller that needs only signatures never holds the whole corpus. The same inputs give
+/// the same documents under the same names in the same order, call after call.
 pub fn stream(
     inputs: &[Input],
     opts: &ReadOptions,
     batch_bytes: usize,
     mut sink: impl FnMut(Vec<Document>, Vec<Diagnostic>),
 ) {
+    let mut names = Names::new(inputs);
+    let mut sink = |mut docs: Vec<Document>, mut diags: Vec<Diagnostic>| {
+        names.admit(&mut docs, &mut diags);
+        sink(docs, diags);
+    };
     let (jsonl, text): (Vec<&Input>, Vec<&Input>) = inputs.iter().partition(|i| i.jsonl);
     // Text files: read in parallel, a group at a time.
     let mut group: Vec<&Input> = Vec::new();
@@ -318,23 +542,59 @@ pub fn stream(
 /// reason it was skipped.
 fn read_text_file(path: &Path, opts: &ReadOptions) -> (Option<Document>, Option<Diagnostic>) {
     let skip = |message: String| (None, Some(diag(path, None, Severity::Error, message)));
-    let meta = match fs::metadata(path) {
+    let mut file = match fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return skip(format!("cannot read: {e}")),
+    };
+    let meta = match file.metadata() {
         Ok(m) => m,
         Err(e) => return skip(format!("cannot read: {e}")),
     };
-    if meta.len() > opts.max_file_bytes {
+    if !meta.is_file() {
+        return skip("not a regular file, not read".into());
+    }
+    let limit = opts.limit();
+    if meta.len() > limit {
+        return skip(opts.over_limit("file", meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // The head first: the rest of a binary file is not read.
+    let read = (&mut file)
+        .take((BINARY_PROBE_BYTES as u64).min(limit + 1))
+        .read_to_end(&mut bytes);
+    if let Err(e) = read {
+        return skip(format!("cannot read: {e}"));
+    }
+    if let Some(why) = binary(&bytes) {
+        return (None, Some(diag(path, None, Severity::Warning, why)));
+    }
+    // At most one byte past the limit, however much the file grows meanwhile.
+    let rest = (limit + 1).saturating_sub(bytes.len() as u64);
+    if let Err(e) = (&mut file).take(rest).read_to_end(&mut bytes) {
+        return skip(format!("cannot read: {e}"));
+    }
+    if bytes.len() as u64 > limit {
         return skip(format!(
-            "{} bytes is over the limit of {} bytes, skipped (raise --max-file-size)",
-            meta.len(),
-            opts.max_file_bytes
+            "grew past the limit of {limit} bytes while being read, skipped"
         ));
     }
-    let bytes = match fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return skip(format!("cannot read: {e}")),
-    };
+    decode_document(path, bytes)
+}
+
+/// Decodes the bytes of the text file `path` into its document, as the reader does: UTF-16 by its
+/// byte-order mark, else UTF-8 (a BOM skipped, invalid bytes replaced with U+FFFD); binary when
+/// the first [`BINARY_PROBE_BYTES`] hold a NUL byte. The diagnostic says what was not as given.
+pub fn decode_document(path: &Path, bytes: Vec<u8>) -> (Option<Document>, Option<Diagnostic>) {
     match decode(bytes) {
         Decoded::Text(text, offsets, note) => {
+            if text.len() as u64 > MAX_DOCUMENT_BYTES {
+                let message = format!(
+                    "decodes to {} bytes of text, over {MAX_DOCUMENT_BYTES} bytes, the most one \
+                     document can hold, skipped (split it)",
+                    text.len()
+                );
+                return (None, Some(diag(path, None, Severity::Error, message)));
+            }
             let doc = Document {
                 name: path.display().to_string(),
                 text,
@@ -356,27 +616,70 @@ enum Decoded {
     Binary(String),
 }
 
+const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+fn has_utf16_bom(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
+}
+
+fn has_utf32_bom(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF])
+}
+
+/// Why the head of a file says it is not text, if it does.
+fn binary(head: &[u8]) -> Option<String> {
+    if has_utf32_bom(head) {
+        return Some(
+            "UTF-32 text is not supported, skipped (convert it: iconv -f UTF-32 -t UTF-8)".into(),
+        );
+    }
+    if has_utf16_bom(head) {
+        return None;
+    }
+    let head = &head[..head.len().min(BINARY_PROBE_BYTES)];
+    if !head.contains(&0) {
+        return None;
+    }
+    // UTF-16 without a byte-order mark: NUL bytes at even or at odd offsets only.
+    let nul_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let half = head.len() / 2;
+    let (even, odd) = (nul_at(0), nul_at(1));
+    let looks_utf16 = half >= 4 && (even.min(odd) == 0 && even.max(odd) * 2 >= half);
+    Some(if looks_utf16 {
+        "binary file (NUL bytes), skipped; it looks like UTF-16 without a byte-order mark \
+         (convert it: iconv -f UTF-16LE -t UTF-8, or UTF-16BE)"
+            .into()
+    } else {
+        "binary file (NUL bytes in its first 8 KiB), skipped".into()
+    })
+}
+
 /// Decodes a file's bytes: UTF-16 by its byte-order mark, UTF-8 (a BOM skipped), lossily when
-/// invalid; bytes with NUL that are not UTF-16 are binary.
+/// invalid; a NUL byte in the first 8 KiB makes it binary, later ones are kept with a warning.
 fn decode(bytes: Vec<u8>) -> Decoded {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    if let Some(why) = binary(&bytes) {
+        return Decoded::Binary(why);
+    }
+    if has_utf16_bom(&bytes) {
         return decode_utf16(&bytes);
     }
-    if memchr_nul(&bytes) {
-        return Decoded::Binary("binary file (contains NUL bytes), skipped".into());
-    }
-    let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        3
-    } else {
-        0
-    };
+    let nuls = bytes.iter().filter(|&&b| b == 0).count();
+    let nul_note = (nuls > 0)
+        .then(|| format!("{nuls} NUL bytes after the first 8 KiB, kept as control characters"));
+    let bom = if bytes.starts_with(&UTF8_BOM) { 3 } else { 0 };
     match String::from_utf8(bytes) {
         Ok(mut s) => {
             if bom > 0 {
                 s.drain(..bom);
-                Decoded::Text(s, OffsetMap::Shift(bom), None)
+                Decoded::Text(s, OffsetMap::Shift(bom), nul_note)
             } else {
-                Decoded::Text(s, OffsetMap::Identity, None)
+                Decoded::Text(s, OffsetMap::Identity, nul_note)
             }
         }
         Err(e) => {
@@ -399,14 +702,13 @@ fn decode(bytes: Vec<u8>) -> Decoded {
             if bom > 0 {
                 points.insert(0, (0, bom));
             }
-            let note = format!("invalid UTF-8 ({invalid} bytes) replaced with U+FFFD");
+            let mut note = format!("invalid UTF-8 ({invalid} bytes) replaced with U+FFFD");
+            if let Some(n) = nul_note {
+                note = format!("{note}; {n}");
+            }
             Decoded::Text(text, OffsetMap::Breakpoints(points), Some(note))
         }
     }
-}
-
-fn memchr_nul(bytes: &[u8]) -> bool {
-    bytes.contains(&0)
 }
 
 fn decode_utf16(bytes: &[u8]) -> Decoded {
@@ -419,7 +721,7 @@ fn decode_utf16(bytes: &[u8]) -> Decoded {
         }
     });
     let mut text = String::with_capacity(bytes.len() / 2);
-    let mut raw_of = Vec::with_capacity(bytes.len() / 2);
+    let mut runs: Vec<Run> = Vec::new();
     let mut raw = 2usize;
     let mut lossy = false;
     for r in char::decode_utf16(units) {
@@ -430,22 +732,33 @@ fn decode_utf16(bytes: &[u8]) -> Decoded {
                 ('\u{FFFD}', 2)
             }
         };
-        for _ in 0..c.len_utf8() {
-            raw_of.push(raw as u32);
+        let (w8, wr) = (c.len_utf8() as u8, width as u8);
+        if runs
+            .last()
+            .map_or(true, |r| (r.utf8_width, r.raw_width) != (w8, wr))
+        {
+            runs.push(Run {
+                decoded: text.len(),
+                raw,
+                utf8_width: w8,
+                raw_width: wr,
+            });
         }
         text.push(c);
         raw += width;
     }
-    raw_of.push(bytes.len() as u32);
-    let note = lossy.then(|| "invalid UTF-16 replaced with U+FFFD".to_string());
-    if bytes.len() % 2 == 1 {
-        return Decoded::Text(
-            text,
-            OffsetMap::PerByte(raw_of),
-            Some("UTF-16 with an odd byte count; last byte ignored".into()),
-        );
-    }
-    Decoded::Text(text, OffsetMap::PerByte(raw_of), note)
+    runs.push(Run {
+        decoded: text.len(),
+        raw: bytes.len(),
+        utf8_width: 0,
+        raw_width: 0,
+    });
+    let note = if bytes.len() % 2 == 1 {
+        Some("UTF-16 with an odd byte count; last byte ignored".to_string())
+    } else {
+        lossy.then(|| "invalid UTF-16 replaced with U+FFFD".to_string())
+    };
+    Decoded::Text(text, OffsetMap::Runs(runs), note)
 }
 
 /// Reads a JSONL file (gzip by extension) a batch at a time; records are parsed in parallel.
@@ -470,63 +783,117 @@ fn read_jsonl(
         }
     };
     let gz = path.to_string_lossy().to_lowercase().ends_with(".gz");
-    let reader: Box<dyn Read> = if gz {
-        Box::new(MultiGzDecoder::new(file))
+    if gz {
+        read_jsonl_from(path, MultiGzDecoder::new(file), opts, batch_bytes, sink);
     } else {
-        Box::new(file)
-    };
-    let mut reader = BufReader::with_capacity(1 << 20, reader);
-    let batch_bytes = batch_bytes.min(64 << 20);
-    let mut seen_ids = ahash::AHashMap::<String, usize>::new();
+        read_jsonl_from(path, file, opts, batch_bytes, sink);
+    }
+}
+
+/// Reads JSONL from `reader` as the reader reads the file `path` (already decompressed): one
+/// document per non-blank line, a UTF-8 byte-order mark skipped, lines longer than the limit
+/// skipped without being held, duplicate ids renamed `ID@LINE`. Documents and diagnostics go to
+/// `sink` a batch of about `batch_bytes` (at most 64 MiB) at a time.
+pub fn read_jsonl_from<R: Read>(
+    path: &Path,
+    mut reader: R,
+    opts: &ReadOptions,
+    batch_bytes: usize,
+    sink: &mut dyn FnMut(Vec<Document>, Vec<Diagnostic>),
+) {
+    let fail = |line: Option<usize>, m: String| vec![diag(path, line, Severity::Error, m)];
+    let mut head = Vec::with_capacity(4);
+    if let Err(e) = (&mut reader).take(4).read_to_end(&mut head) {
+        return sink(Vec::new(), fail(Some(1), format!("cannot read: {e}")));
+    }
+    if has_utf16_bom(&head) {
+        let what = if has_utf32_bom(&head) { "32" } else { "16" };
+        return sink(
+            Vec::new(),
+            fail(
+                None,
+                format!(
+                    "UTF-{what} JSONL is not supported, skipped (convert it: iconv -f UTF-{what} \
+                     -t UTF-8)"
+                ),
+            ),
+        );
+    }
+    if head.starts_with(&UTF8_BOM) {
+        head.drain(..3);
+    }
+    let mut reader = BufReader::with_capacity(1 << 20, io::Cursor::new(head).chain(reader));
+    let batch_bytes = batch_bytes.clamp(1, 64 << 20);
+    let max_line = opts.limit();
+    // Ids (and the names given to duplicates) already taken, with the line that took them.
+    let mut taken = ahash::AHashMap::<String, usize>::new();
     let mut lineno = 0usize;
-    loop {
-        let mut lines: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut eof = false;
+    while !eof {
+        // A line over the limit is kept as its length, so diagnostics stay in line order.
+        let mut lines: Vec<(usize, std::result::Result<Vec<u8>, usize>)> = Vec::new();
+        let mut diags = Vec::new();
         let mut bytes = 0;
-        let mut failed = None;
         while bytes < batch_bytes {
             let mut buf = Vec::new();
-            match reader.read_until(b'\n', &mut buf) {
-                Ok(0) => break,
-                Ok(n) => {
+            match read_line_bounded(&mut reader, &mut buf, max_line) {
+                Ok((0, _)) => {
+                    eof = true;
+                    break;
+                }
+                Ok((n, kept)) => {
                     lineno += 1;
                     bytes += n;
-                    lines.push((lineno, buf));
+                    lines.push((lineno, if kept { Ok(buf) } else { Err(n) }));
                 }
                 Err(e) => {
-                    failed = Some(diag(
+                    diags.push(diag(
                         path,
                         Some(lineno + 1),
                         Severity::Error,
                         format!("read failed, rest of file skipped: {e}"),
                     ));
+                    eof = true;
                     break;
                 }
             }
         }
-        let done = lines.is_empty() || failed.is_some() || bytes < batch_bytes;
         let parsed: Vec<_> = lines
             .into_par_iter()
-            .map(|(n, line)| parse_record(path, n, &line, opts))
+            .map(|(n, line)| match line {
+                Ok(line) => parse_record(path, n, &line, opts),
+                Err(len) => Err(diag(
+                    path,
+                    Some(n),
+                    Severity::Error,
+                    opts.over_limit("line", len as u64),
+                )),
+            })
             .collect();
-        let (mut docs, mut diags) = (Vec::new(), Vec::new());
+        let mut docs = Vec::new();
+        let failed = std::mem::take(&mut diags);
         for r in parsed {
             match r {
-                Ok(Some((id, doc))) => {
-                    let mut doc = doc;
-                    if let Some(first) = seen_ids.get(&id) {
+                Ok(Some((id, mut doc))) => {
+                    let line = doc_line(&doc);
+                    if let Some(&first) = taken.get(&id) {
+                        let mut name = format!("{id}@{line}");
+                        while taken.contains_key(&name) {
+                            name = format!("{name}@{line}");
+                        }
                         diags.push(diag(
                             path,
-                            Some(doc_line(&doc)),
+                            Some(line),
                             Severity::Warning,
                             format!(
-                                "duplicate id {id:?} (first on line {first}); named {}#{id}@{}",
+                                "duplicate id {id:?} (first on line {first}); named {}#{name}",
                                 path.display(),
-                                doc_line(&doc)
                             ),
                         ));
-                        doc.name = format!("{}#{id}@{}", path.display(), doc_line(&doc));
+                        doc.name = format!("{}#{name}", path.display());
+                        taken.insert(name, line);
                     } else {
-                        seen_ids.insert(id, doc_line(&doc));
+                        taken.insert(id, line);
                     }
                     docs.push(doc);
                 }
@@ -535,9 +902,48 @@ fn read_jsonl(
             }
         }
         diags.extend(failed);
-        sink(docs, diags);
-        if done {
-            break;
+        if !docs.is_empty() || !diags.is_empty() {
+            sink(docs, diags);
+        }
+    }
+}
+
+/// Reads one line, through its `\n`, into `buf`, holding at most `max` bytes of it (plus the
+/// `\n`). Returns the bytes consumed (0 at the end of input) and whether the line was kept: a
+/// longer line is consumed, not kept, and `buf` is left empty.
+fn read_line_bounded<R: BufRead>(
+    r: &mut R,
+    buf: &mut Vec<u8>,
+    max: u64,
+) -> io::Result<(usize, bool)> {
+    let n = r
+        .by_ref()
+        .take(max.saturating_add(1))
+        .read_until(b'\n', buf)?;
+    if (n as u64) <= max || buf.last() == Some(&b'\n') {
+        return Ok((n, true));
+    }
+    *buf = Vec::new();
+    let mut total = n;
+    loop {
+        let available = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok((total, false));
+        }
+        match available.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                r.consume(i + 1);
+                return Ok((total + i + 1, false));
+            }
+            None => {
+                let len = available.len();
+                r.consume(len);
+                total += len;
+            }
         }
     }
 }
@@ -676,5 +1082,273 @@ impl<'de> serde::de::Visitor<'de> for Fields<'_> {
             }
         }
         Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(path: &Path) -> Input {
+        Input {
+            path: path.to_path_buf(),
+            jsonl: is_jsonl_name(path),
+        }
+    }
+
+    fn jsonl(bytes: &[u8], opts: &ReadOptions, batch: usize) -> (Vec<Document>, Vec<Diagnostic>) {
+        let (mut docs, mut diags) = (Vec::new(), Vec::new());
+        read_jsonl_from(Path::new("d.jsonl"), bytes, opts, batch, &mut |b, d| {
+            docs.extend(b);
+            diags.extend(d);
+        });
+        (docs, diags)
+    }
+
+    fn names(docs: &[Document]) -> Vec<&str> {
+        docs.iter().map(|d| d.name.as_str()).collect()
+    }
+
+    #[test]
+    fn read_errors_name_the_file_and_the_rest_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.txt");
+        let gone = dir.path().join("gone.txt");
+        fs::write(&good, "some words").unwrap();
+        fs::write(&gone, "more words").unwrap();
+        let (inputs, _) = inputs(&[dir.path().to_path_buf()], &ReadOptions::default()).unwrap();
+        // Vanishes between listing and reading.
+        fs::remove_file(&gone).unwrap();
+        let mut all = inputs.clone();
+        all.push(input(dir.path())); // a directory where a file was expected
+        #[cfg(target_os = "linux")]
+        all.push(input(Path::new("/proc/self/mem"))); // opens, then every read fails (EIO)
+        let (docs, diags) = read_all(&all, &ReadOptions::default());
+        assert_eq!(names(&docs), [good.display().to_string()]);
+        let err = |p: &Path| {
+            diags
+                .iter()
+                .find(|d| d.path == p.display().to_string())
+                .unwrap_or_else(|| panic!("no diagnostic for {}: {diags:?}", p.display()))
+        };
+        assert_eq!(err(&gone).severity, Severity::Error);
+        assert!(err(&gone).message.starts_with("cannot read: "), "{diags:?}");
+        assert_eq!(err(dir.path()).message, "not a regular file, not read");
+        #[cfg(target_os = "linux")]
+        {
+            let mem = err(Path::new("/proc/self/mem"));
+            assert_eq!(mem.severity, Severity::Error);
+            assert!(mem.message.starts_with("cannot read: "), "{mem:?}");
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_growing_past_the_limit_while_read_is_skipped_at_the_limit() {
+        // /proc files say they are empty and then give more: a file that grows while being read.
+        let opts = ReadOptions {
+            max_file_bytes: 16,
+            ..ReadOptions::default()
+        };
+        let (doc, d) = read_text_file(Path::new("/proc/self/status"), &opts);
+        assert!(doc.is_none());
+        let d = d.unwrap();
+        assert_eq!(d.severity, Severity::Error);
+        assert_eq!(
+            d.message,
+            "grew past the limit of 16 bytes while being read, skipped"
+        );
+    }
+
+    #[test]
+    fn limits_above_what_a_document_holds_are_capped() {
+        let opts = ReadOptions {
+            max_file_bytes: 8 << 30,
+            ..ReadOptions::default()
+        };
+        assert_eq!(opts.limit(), MAX_DOCUMENT_BYTES);
+        assert!(opts
+            .over_limit("file", 5 << 30)
+            .contains("the most one document can hold"));
+        assert!(ReadOptions::default()
+            .over_limit("file", 300 << 20)
+            .contains("raise --max-file-size"));
+    }
+
+    #[test]
+    fn utf16_offsets_match_a_per_byte_map() {
+        let text = "a\u{e9}\u{4e2d}\u{1F600}b\r\n\u{200D}z";
+        for le in [true, false] {
+            let mut bytes = if le {
+                vec![0xFF, 0xFE]
+            } else {
+                vec![0xFE, 0xFF]
+            };
+            let mut per_byte = Vec::new();
+            for c in text.chars() {
+                let raw = bytes.len();
+                per_byte.extend(std::iter::repeat(raw).take(c.len_utf8()));
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    bytes.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+                }
+            }
+            for odd in [false, true] {
+                let mut b = bytes.clone();
+                if odd {
+                    b.push(b'x');
+                }
+                let Decoded::Text(t, map, note) = decode(b.clone()) else {
+                    panic!("UTF-16 is text")
+                };
+                assert_eq!(t, text);
+                assert_eq!(note.is_some(), odd);
+                for (d, &r) in per_byte.iter().enumerate() {
+                    assert_eq!(map.raw(d), r, "offset {d}");
+                }
+                assert_eq!(map.raw(t.len()), b.len());
+                assert_eq!(map.raw(t.len() + 5), b.len());
+            }
+        }
+        let Decoded::Text(t, map, _) = decode(vec![0xFF, 0xFE]) else {
+            panic!()
+        };
+        assert_eq!((t.as_str(), map.raw(0)), ("", 2));
+    }
+
+    #[test]
+    fn nul_bytes_decide_binary_only_in_the_head() {
+        let mut late = b"words ".repeat(2000);
+        late.extend(b"\0 and more words");
+        let Decoded::Text(t, _, note) = decode(late) else {
+            panic!("a NUL after 8 KiB is kept")
+        };
+        assert!(t.ends_with("\0 and more words"));
+        assert_eq!(
+            note.as_deref(),
+            Some("1 NUL bytes after the first 8 KiB, kept as control characters")
+        );
+        let Decoded::Binary(why) = decode(b"PK\x03\x04\0\0rest".to_vec()) else {
+            panic!()
+        };
+        assert_eq!(why, "binary file (NUL bytes in its first 8 KiB), skipped");
+        let utf16: Vec<u8> = "plain words here"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let Decoded::Binary(why) = decode(utf16) else {
+            panic!()
+        };
+        assert!(why.contains("UTF-16 without a byte-order mark"), "{why}");
+        let Decoded::Binary(why) = decode(vec![0xFF, 0xFE, 0, 0, b'a', 0, 0, 0]) else {
+            panic!()
+        };
+        assert!(why.starts_with("UTF-32 text is not supported"), "{why}");
+    }
+
+    #[test]
+    fn jsonl_bom_long_lines_and_batches() {
+        let opts = ReadOptions {
+            max_file_bytes: 40,
+            ..ReadOptions::default()
+        };
+        let long = format!("{{\"id\":\"b\",\"text\":\"{}\"}}", "x".repeat(100));
+        let input = format!(
+            "\u{FEFF}{{\"id\":\"a\",\"text\":\"one\"}}\n{long}\n{{\"id\":\"c\",\"text\":\"three\"}}\n{long}"
+        );
+        for batch in [1, 7, 1 << 20] {
+            let (docs, diags) = jsonl(input.as_bytes(), &opts, batch);
+            assert_eq!(names(&docs), ["d.jsonl#a", "d.jsonl#c"], "batch {batch}");
+            let lines: Vec<_> = diags.iter().map(|d| d.line).collect();
+            assert_eq!(lines, [Some(2), Some(4)], "{diags:?}");
+            assert_eq!(
+                diags[0].message,
+                "line of 121 bytes is over the limit of 40 bytes, skipped (raise --max-file-size)"
+            );
+        }
+        let utf16: Vec<u8> = "\u{FEFF}{\"text\":\"x\"}\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let (docs, diags) = jsonl(&utf16, &opts, 1 << 20);
+        assert!(docs.is_empty());
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0]
+            .message
+            .starts_with("UTF-16 JSONL is not supported"));
+    }
+
+    #[test]
+    fn duplicate_ids_get_unique_names() {
+        let lines = [
+            r#"{"id":"a@3","text":"x"}"#,
+            r#"{"id":"a","text":"x"}"#,
+            r#"{"id":"a","text":"x"}"#,
+            r#"{"id":"a@3","text":"x"}"#,
+            r#"{"text":"x"}"#,
+            r#"{"id":"L5","text":"x"}"#,
+        ];
+        let (docs, diags) = jsonl(lines.join("\n").as_bytes(), &ReadOptions::default(), 1);
+        assert_eq!(
+            names(&docs),
+            [
+                "d.jsonl#a@3",
+                "d.jsonl#a",
+                "d.jsonl#a@3@3",
+                "d.jsonl#a@3@4",
+                "d.jsonl#L5",
+                "d.jsonl#L5@6"
+            ]
+        );
+        assert_eq!(diags.len(), 3);
+        assert!(diags.iter().all(|d| d.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn names_stay_unique_across_inputs() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("x.jsonl#a"),
+            "a text file named like a record",
+        )
+        .unwrap();
+        fs::write(
+            dir.path().join("x.jsonl"),
+            "{\"id\":\"a\",\"text\":\"a record\"}\n",
+        )
+        .unwrap();
+        let (inputs, _) = inputs(&[dir.path().to_path_buf()], &ReadOptions::default()).unwrap();
+        let (docs, diags) = read_all(&inputs, &ReadOptions::default());
+        let base = dir.path().join("x.jsonl#a").display().to_string();
+        assert_eq!(names(&docs), [base.clone(), format!("{base}@2")]);
+        assert!(diags[0].message.contains("is taken by an earlier input"));
+    }
+
+    #[test]
+    fn one_file_under_two_paths_is_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.txt"), "words").unwrap();
+        let link = dir.path().join("b.txt");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("a.txt", &link).unwrap();
+        #[cfg(not(unix))]
+        fs::hard_link(dir.path().join("a.txt"), &link).unwrap();
+        let (inputs, diags) = inputs(&[dir.path().to_path_buf()], &ReadOptions::default()).unwrap();
+        assert_eq!(inputs.len(), 1);
+        assert_eq!(inputs[0].path, dir.path().join("a.txt"));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].path, link.display().to_string());
+        assert!(diags[0].message.starts_with("same file as "), "{diags:?}");
+    }
+
+    #[test]
+    fn control_characters_in_names_are_escaped() {
+        let d = diag(
+            Path::new("a\nerror: b\u{1b}[31m.txt"),
+            Some(3),
+            Severity::Warning,
+            "m".into(),
+        );
+        assert_eq!(d.to_string(), "warning: a\\nerror: b\\u{1b}[31m.txt:3: m");
     }
 }

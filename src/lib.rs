@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 
 pub mod analyze;
+pub mod clean;
 pub mod config;
 pub mod corpus;
 pub mod error;

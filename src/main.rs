@@ -3,7 +3,8 @@
 mod cli;
 
 use clap::Parser;
-use dedupe::{pipeline, report, Severity};
+use dedupe::corpus::Origin;
+use dedupe::{clean, pipeline, report, Mode, Severity};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -30,7 +31,12 @@ impl From<Exit> for ExitCode {
 
 fn main() -> ExitCode {
     let args = cli::Args::parse();
-    match run(&args) {
+    let result = match &args.command {
+        None => run(&args),
+        Some(cli::Command::Clean(c)) => run_clean(c),
+        Some(cli::Command::Restore(r)) => run_restore(r),
+    };
+    match result {
         Ok(exit) => exit.into(),
         Err(err) => {
             eprintln!("dedupe: {err:#}");
@@ -39,30 +45,60 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &cli::Args) -> anyhow::Result<Exit> {
-    let config = args.config()?;
-    if let Some(n) = args.threads {
+fn init_threads(threads: Option<usize>) -> anyhow::Result<()> {
+    if let Some(n) = threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
             .build_global()?;
     }
-    let (report, diagnostics) = pipeline::run(&args.paths, &config)?;
+    Ok(())
+}
+
+/// Writes to stdout; a closed pipe (`dedupe … | head`) is not an error, as for every Unix filter.
+/// Returns false when the pipe was closed.
+fn print(bytes: &[u8]) -> anyhow::Result<bool> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        other => other.map(|()| true).map_err(Into::into),
+    }
+}
+
+fn run(args: &cli::Args) -> anyhow::Result<Exit> {
+    let config = args.config()?;
+    init_threads(args.analysis.threads)?;
+    // The HTML page shows the documents' text, so it needs them kept.
+    let (report, diagnostics, docs) = if args.html.is_some() && config.mode == Mode::Full {
+        clean::analyze_documents(&args.paths, &config)?
+    } else {
+        let (report, diagnostics) = pipeline::run(&args.paths, &config)?;
+        (report, diagnostics, Vec::new())
+    };
     for d in &diagnostics {
         eprintln!("dedupe: {d}");
+    }
+    if let Some(path) = &args.html {
+        // Never over an input: the page would replace a document.
+        if let Ok(target) = std::fs::canonicalize(path) {
+            let is_input = docs.iter().any(|d| {
+                let (Origin::File(p) | Origin::Jsonl(p, _)) = &d.origin;
+                std::fs::canonicalize(p).is_ok_and(|p| p == target)
+            });
+            anyhow::ensure!(
+                !is_input,
+                "refusing to write --html over the input {}",
+                path.display()
+            );
+        }
+        clean::write_atomically(path, report::html::render(&report, &docs).as_bytes())?;
     }
     let out = if args.json {
         report::json::render(&report)
     } else {
-        report::text::render(&report)
+        report::text::render_color(&report, args.color.enabled())
     };
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        // A closed pipe (`dedupe … | head`) is not an error, as for every Unix filter.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(Exit::Success),
-        other => other?,
+    if !print(out.as_bytes())? {
+        return Ok(Exit::Success);
     }
     Ok(
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
@@ -73,6 +109,69 @@ fn run(args: &cli::Args) -> anyhow::Result<Exit> {
             Exit::Success
         },
     )
+}
+
+fn run_clean(args: &cli::CleanArgs) -> anyhow::Result<Exit> {
+    let config = args.analysis.config(Mode::Full)?;
+    init_threads(args.analysis.threads)?;
+    let opts = clean::Options {
+        remove: args.remove.clone(),
+        drop_duplicates: args.drop_duplicates,
+        keep: args.keep.into(),
+        out: args.out.clone(),
+        manifest: args.manifest.clone(),
+        dry_run: args.dry_run,
+    };
+    let outcome = clean::clean(&args.paths, &config, &opts)?;
+    for d in &outcome.diagnostics {
+        eprintln!("dedupe: {d}");
+    }
+    let dropped = match outcome.documents_dropped {
+        1 => "1 near-duplicate document".to_string(),
+        n => format!("{n} near-duplicate documents"),
+    };
+    if args.dry_run {
+        print(&outcome.diff)?;
+        eprintln!(
+            "dedupe: dry run: {} of {} files would change: {} spans ({} bytes) removed, {dropped} dropped; nothing written",
+            outcome.files_changed,
+            outcome.files_written,
+            outcome.spans_removed,
+            outcome.bytes_removed,
+        );
+    } else {
+        eprintln!(
+            "dedupe: wrote {} files to {} ({} changed): {} spans ({} bytes) removed, {dropped} dropped; manifest {}",
+            outcome.files_written,
+            args.out.display(),
+            outcome.files_changed,
+            outcome.spans_removed,
+            outcome.bytes_removed,
+            outcome.manifest_path.display(),
+        );
+    }
+    Ok(
+        if outcome
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+        {
+            Exit::Error
+        } else {
+            Exit::Success
+        },
+    )
+}
+
+fn run_restore(args: &cli::RestoreArgs) -> anyhow::Result<Exit> {
+    let restored = clean::restore(&args.cleaned, args.manifest.as_deref(), &args.out)?;
+    eprintln!(
+        "dedupe: restored {} files to {} from {}",
+        restored.files,
+        args.out.display(),
+        restored.manifest_path.display()
+    );
+    Ok(Exit::Success)
 }
 
 #[cfg(test)]

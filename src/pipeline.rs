@@ -193,7 +193,7 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
             min_words: config.min_overlap,
             max_gap: config.overlap_gap,
             max_docs: boilerplate::recurrence_bar(docs.len()).max(16),
-            min_density: 0.5,
+            min_density: 0.4,
             min_seeds: 3,
         },
     );

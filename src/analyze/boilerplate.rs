@@ -6,6 +6,13 @@
 //! inside one document: calls to action, label-only lines, all-caps headlines inserted between
 //! paragraphs, metadata and dateline prefixes, bylines, copyright lines and navigation. A
 //! document's first paragraph (its headline) is never flagged as a whole by a cue.
+//!
+//! Then the page's layout, from word counts alone (after Kohlschütter et al. 2010, "Boilerplate
+//! detection using shallow text features"): the main body is the run of paragraphs with the
+//! largest sum of `words - TEXT_WORDS` (flagged paragraphs count `-TEXT_WORDS`), so long
+//! paragraphs pull it in and short ones push it out. Runs of short link-like paragraphs before
+//! it are [`Reason::PageHead`]; what follows it, once the page has turned to short link-like or
+//! flagged paragraphs, is [`Reason::PageTail`]. Linear in the number of paragraphs.
 
 use crate::hash::{combine, hash_bytes};
 use crate::segment::{Paragraph, Segmented};
@@ -35,9 +42,32 @@ pub enum Reason {
     Copyright,
     /// Menus and breadcrumbs: runs of very short lines, "Home | News | Sports".
     Navigation,
+    /// Before the main body (the densest run of long paragraphs): a run of three or more short
+    /// paragraphs without sentence punctuation, such as menus, teasers and link lists. The last
+    /// two right before the body (the headline and its deck or byline) and the document's first
+    /// paragraph are kept.
+    PageHead,
+    /// After the main body: everything that follows the article's last paragraph once the page
+    /// turns to link lists, comment headers and footers ("Related stories", "12 comments").
+    PageTail,
 }
 
 impl Reason {
+    /// Every reason, in declaration order (for parsing reason codes).
+    pub const ALL: [Reason; 11] = [
+        Reason::Recurring,
+        Reason::CallToAction,
+        Reason::Label,
+        Reason::InsertedHeadline,
+        Reason::Metadata,
+        Reason::Dateline,
+        Reason::Byline,
+        Reason::Copyright,
+        Reason::Navigation,
+        Reason::PageHead,
+        Reason::PageTail,
+    ];
+
     /// The reason code, as printed.
     pub fn code(self) -> &'static str {
         match self {
@@ -50,6 +80,8 @@ impl Reason {
             Reason::Byline => "byline",
             Reason::Copyright => "copyright",
             Reason::Navigation => "navigation",
+            Reason::PageHead => "page-head",
+            Reason::PageTail => "page-tail",
         }
     }
 }
@@ -133,65 +165,195 @@ fn lower_words(text: &str, seg: &Segmented, p: &Paragraph) -> Vec<String> {
 
 fn in_document(text: &str, seg: &Segmented, recurring: &ahash::AHashSet<u64>) -> Vec<Segment> {
     let paras = &seg.paragraphs;
-    let mut out: Vec<Segment> = Vec::new();
     let nav = navigation_runs(text, seg);
     let first_content = paras.iter().position(|p| p.word_count() > 0).unwrap_or(0);
-    for (i, p) in paras.iter().enumerate() {
-        let ptext = &text[p.span.range()];
-        let whole = |reason| Segment {
+    let mut cues: Vec<Option<Segment>> = paras
+        .iter()
+        .enumerate()
+        .map(|(i, p)| paragraph_cue(text, seg, recurring, &nav, first_content, i, p))
+        .collect();
+    layout(text, paras, first_content, &mut cues);
+    cues.into_iter().flatten().collect()
+}
+
+/// The cue that marks paragraph `i` (or a prefix of it), if any.
+fn paragraph_cue(
+    text: &str,
+    seg: &Segmented,
+    recurring: &ahash::AHashSet<u64>,
+    nav: &[bool],
+    first_content: usize,
+    i: usize,
+    p: &Paragraph,
+) -> Option<Segment> {
+    let ptext = &text[p.span.range()];
+    let whole = |reason| {
+        Some(Segment {
             span: p.span,
             reason,
-        };
+        })
+    };
+    if p.word_count() == 0 {
+        return None;
+    }
+    let words = if p.word_count() <= 30 {
+        lower_words(text, seg, p)
+    } else {
+        Vec::new()
+    };
+    let headline = i == first_content;
+    if let Some(end) = date_prefix(text, seg, p) {
+        let rest = &text[end..p.span.end];
+        if rest.chars().any(char::is_alphanumeric) {
+            return Some(Segment {
+                span: Span::new(p.span.start, end),
+                reason: Reason::Metadata,
+            });
+        }
+        return whole(Reason::Metadata);
+    }
+    if recurring.contains(&template(text, seg, p)) {
+        return whole(Reason::Recurring);
+    }
+    if !words.is_empty() {
+        if let Some(reason) = cue(ptext, &words, headline) {
+            return whole(reason);
+        }
+    }
+    // Navigation is checked even on the first paragraph: pages open with their menus.
+    if nav[i] {
+        return whole(Reason::Navigation);
+    }
+    if !headline && i > first_content && is_all_caps_headline(ptext, p.word_count()) {
+        return whole(Reason::InsertedHeadline);
+    }
+    if i <= first_content + 1 {
+        if let Some(end) = dateline_prefix(ptext) {
+            return Some(Segment {
+                span: Span::new(p.span.start, p.span.start + end),
+                reason: Reason::Dateline,
+            });
+        }
+    }
+    None
+}
+
+/// Paragraphs of more than this many words read as running text, shorter ones as links, menu
+/// items, labels and titles: Kohlschütter et al. (2010) found the split between boilerplate and
+/// full-text blocks at 15-16 words per block.
+const TEXT_WORDS: usize = 15;
+
+/// How many short or flagged paragraphs make a run of links (a menu, a list of related stories,
+/// a comment header and its buttons) rather than a heading, a byline and a date.
+const LINK_RUN: usize = 3;
+
+/// How many short paragraphs right before the main body are kept as its headline: the title and
+/// the deck, byline or date line under it.
+const HEADLINE_KEEP: usize = 2;
+
+/// Whether a paragraph ends like a sentence (or a quoted sentence).
+fn ends_sentence(ptext: &str) -> bool {
+    ptext
+        .trim_end()
+        .ends_with(['.', '!', '?', '"', '\'', '\u{201D}', '\u{2019}'])
+}
+
+/// Finds the main body and marks what lies before and after it ([`Reason::PageHead`],
+/// [`Reason::PageTail`]); `cues[i]` is the cue found for paragraph `i`, and only paragraphs
+/// without one are marked.
+fn layout(text: &str, paras: &[Paragraph], first_content: usize, cues: &mut [Option<Segment>]) {
+    let flagged: Vec<bool> = paras
+        .iter()
+        .zip(cues.iter())
+        .map(|(p, c)| c.is_some_and(|c| c.span == p.span))
+        .collect();
+    let short = |i: usize| {
+        let p = &paras[i];
+        p.word_count() <= TEXT_WORDS && !ends_sentence(&text[p.span.range()])
+    };
+    // The main body: the run with the largest sum of scores (Kadane), the first one on ties.
+    let (mut best, mut body) = (0i64, None);
+    let (mut sum, mut start) = (0i64, 0);
+    for (i, p) in paras.iter().enumerate() {
         if p.word_count() == 0 {
             continue;
         }
-        let words = if p.word_count() <= 30 {
-            lower_words(text, seg, p)
+        let score = if flagged[i] {
+            -(TEXT_WORDS as i64)
         } else {
-            Vec::new()
+            p.word_count() as i64 - TEXT_WORDS as i64
         };
-        let headline = i == first_content;
-        if let Some(end) = date_prefix(text, seg, p) {
-            let rest = &text[end..p.span.end];
-            if rest.chars().any(char::is_alphanumeric) {
-                out.push(Segment {
-                    span: Span::new(p.span.start, end),
-                    reason: Reason::Metadata,
-                });
-                continue;
-            }
-            out.push(whole(Reason::Metadata));
-            continue;
+        if sum <= 0 {
+            sum = 0;
+            start = i;
         }
-        if recurring.contains(&template(text, seg, p)) {
-            out.push(whole(Reason::Recurring));
-            continue;
+        sum += score;
+        if sum > best {
+            best = sum;
+            body = Some((start, i));
         }
-        if !words.is_empty() {
-            if let Some(reason) = cue(ptext, &words, headline) {
-                out.push(whole(reason));
-                continue;
-            }
+    }
+    let Some((first, last)) = body else {
+        return;
+    };
+    let mark = |cues: &mut [Option<Segment>], i: usize, reason| {
+        cues[i] = Some(Segment {
+            span: paras[i].span,
+            reason,
+        });
+    };
+    // Before the body: runs of short paragraphs (flagged and empty ones do not break a run) with
+    // at least LINK_RUN unflagged ones. The document's first paragraph is kept, and so are, when
+    // the run reaches the body, its last two unflagged paragraphs: the headline and the deck,
+    // byline or date that often stands between it and the body.
+    let mut i = 0;
+    while i < first {
+        let run_start = i;
+        let mut unflagged = 0;
+        while i < first && (paras[i].word_count() == 0 || flagged[i] || short(i)) {
+            unflagged += usize::from(paras[i].word_count() > 0 && !flagged[i]);
+            i += 1;
         }
-        // Navigation is checked even on the first paragraph: pages open with their menus.
-        if nav[i] {
-            out.push(whole(Reason::Navigation));
-            continue;
+        if unflagged >= LINK_RUN {
+            let marked = if i == first {
+                unflagged - HEADLINE_KEEP
+            } else {
+                unflagged
+            };
+            (run_start..i)
+                .filter(|&k| paras[k].word_count() > 0 && !flagged[k])
+                .take(marked)
+                .filter(|&k| k != first_content)
+                .for_each(|k| mark(cues, k, Reason::PageHead));
         }
-        if !headline && i > first_content && is_all_caps_headline(ptext, p.word_count()) {
-            out.push(whole(Reason::InsertedHeadline));
-            continue;
+        i = i.max(run_start + 1);
+    }
+    // After the body: sentences that directly follow it still belong to it (a short closing
+    // paragraph), and so does a single flagged paragraph between two of them (an inserted
+    // headline, a call to action). The tail starts at the first other paragraph and is marked
+    // when it holds at least LINK_RUN short or flagged paragraphs.
+    let nonempty_after = |k: usize| (k + 1..paras.len()).find(|&q| paras[q].word_count() > 0);
+    let sentence = |k: usize| !flagged[k] && ends_sentence(&text[paras[k].span.range()]);
+    let mut tail = last + 1;
+    while tail < paras.len() {
+        if paras[tail].word_count() == 0 || sentence(tail) {
+            tail += 1;
+        } else if let Some(next) = nonempty_after(tail).filter(|&q| flagged[tail] && sentence(q)) {
+            tail = next;
+        } else {
+            break;
         }
-        if i <= first_content + 1 {
-            if let Some(end) = dateline_prefix(ptext) {
-                out.push(Segment {
-                    span: Span::new(p.span.start, p.span.start + end),
-                    reason: Reason::Dateline,
-                });
+    }
+    let evidence = (tail..paras.len())
+        .filter(|&k| paras[k].word_count() > 0 && (flagged[k] || short(k)))
+        .count();
+    if evidence >= LINK_RUN {
+        for k in tail..paras.len() {
+            if paras[k].word_count() > 0 && !flagged[k] {
+                mark(cues, k, Reason::PageTail);
             }
         }
     }
-    out
 }
 
 /// Phrases that mark a short paragraph as a call to action.
@@ -568,6 +730,69 @@ mod tests {
             Some(28)
         );
         assert_eq!(dateline_prefix("The Senate - which voted - left."), None);
+    }
+
+    const LONG: &str =
+        "The officials met on Monday in the capital and talked for several hours about the \
+        plan to rebuild the bridge, which has been closed since the floods of last spring, and \
+        about who would pay for it.";
+
+    #[test]
+    fn normal_articles_keep_their_last_paragraphs() {
+        let text = format!(
+            "Bridge talks resume in the capital\n\n{LONG}\n\n{LONG}\n\n{BODY}\n\n{LONG}\n\n\
+             The mayor declined to comment.\n\nMore talks are planned.\n\n\u{201C}We will see,\u{201D} she said."
+        );
+        assert!(reasons(&text).is_empty(), "{:?}", reasons(&text));
+        // A signature of two short lines is not a page tail either.
+        let text = format!("{LONG}\n\n{LONG}\n\nJane Doe\n\nStaff writer of the Planet");
+        assert!(reasons(&text).is_empty(), "{:?}", reasons(&text));
+    }
+
+    #[test]
+    fn page_tail_after_the_main_body() {
+        let text = format!(
+            "Bridge talks resume in the capital\n\n{LONG}\n\n{LONG}\n\n{LONG}\n\nThat was all.\n\n\
+             Storm damage closes the coastal highway again\n\nCity council votes on the new budget plan\n\n\
+             Local team wins its first title in years\n\n12 reader comments on this story\n\n{LONG}"
+        );
+        let found = reasons(&text);
+        assert_eq!(found.len(), 5, "{found:?}");
+        assert!(found.iter().all(|f| f.1 == Reason::PageTail), "{found:?}");
+        assert_eq!(found[0].0, "Storm damage closes the coastal highway again");
+    }
+
+    #[test]
+    fn page_head_before_the_main_body() {
+        let text = format!(
+            "Daily Planet front page and archive\n\nStorm damage closes the coastal highway again\n\n\
+             City council votes on the new budget plan\n\nLocal team wins its first title in years\n\n\
+             Bridge talks resume in the capital\n\nJane Doe, Staff writer\n\n{LONG}\n\n{LONG}"
+        );
+        let found = reasons(&text);
+        assert_eq!(
+            found,
+            [
+                (
+                    "Storm damage closes the coastal highway again".to_string(),
+                    Reason::PageHead
+                ),
+                (
+                    "City council votes on the new budget plan".to_string(),
+                    Reason::PageHead
+                ),
+                (
+                    "Local team wins its first title in years".to_string(),
+                    Reason::PageHead
+                ),
+            ]
+        );
+        // An article that opens with a title and short sentences keeps them.
+        let text = format!(
+            "Bridge talks resume in the capital\n\nThe talks began at nine.\n\nThey lasted hours.\n\n\
+             Nobody left early.\n\n{LONG}\n\n{LONG}"
+        );
+        assert!(reasons(&text).is_empty(), "{:?}", reasons(&text));
     }
 
     #[test]

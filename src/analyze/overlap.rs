@@ -1,12 +1,13 @@
 //! Cross-document overlaps: passages that two different documents share, verbatim or nearly.
 //!
-//! Seeds are sorted triples of consecutive content words (stop words skipped), so that a swapped,
+//! Seeds are unordered pairs of nearby content words (stop words skipped), so that a swapped,
 //! inserted or replaced word breaks few seeds. One index over the whole corpus (a sort by seed
 //! hash) pairs the places where a seed occurs in two documents; no two documents are compared
 //! unless they share a seed. Seeds found in more than `max_docs` documents are common phrases or
 //! boilerplate, not evidence of reuse. Hits of one document pair are then chained into passages,
-//! bridging gaps of up to `max_gap` words on both sides, so a changed word does not split a
-//! passage in two.
+//! bridging gaps of up to `max_gap` words on both sides along one diagonal, so a changed word does
+//! not split a passage in two; nearby chains are merged, chance fragments dropped by their seed
+//! count and density, and weaker second alignments of text already reported dropped.
 
 use crate::hash::{combine, fmix64, hash_bytes};
 use crate::segment::Segmented;
@@ -45,6 +46,25 @@ pub struct Passage {
     /// Mean share of the two ranges' words covered by matching seeds (1.0 for a verbatim copy).
     pub similarity: f64,
 }
+
+/// Content words at most this far apart (in content words) pair into a seed. Pairs survive the
+/// edits of a paraphrase (a replaced, inserted or swapped word breaks only the pairs it is in)
+/// far better than word triples: on PAN13's random-obfuscation class, recall goes from 0.24 with
+/// sorted triples to 0.77 with pairs at distance 2 (eval/README.md).
+const SKIP: usize = 2;
+
+/// A passage whose seeds cover at least this share of its words is reported at any length from
+/// `min_words` on: near-verbatim reuse.
+const CLOSE_DENSITY: f64 = 0.7;
+
+/// A passage matching more loosely (down to `min_density`) must be this long, in words: short,
+/// loose matches are what two articles on one topic share without reuse. 40 words keeps most of
+/// PAN13's obfuscated cases while the seed articles, five reports of one event, show no such
+/// topical matches (see eval/README.md).
+const LOOSE_MIN_WORDS: u32 = 40;
+
+/// Chains of one pair within this many `max_gap`s of each other are merged into one passage.
+const MERGE_FACTOR: usize = 4;
 
 /// Common English function words. Seeds skip them: they carry no evidence of reuse and they are
 /// the words an editor most often changes.
@@ -155,27 +175,25 @@ pub fn find(docs: &[&Segmented], params: Params) -> Vec<Passage> {
     out
 }
 
+/// Seeds of a document: every pair of content words at most [`SKIP`] content words apart, as an
+/// unordered pair.
 fn seeds_of(doc: u32, seg: &Segmented, stop: &AHashSet<u64>) -> Vec<Seed> {
     let content: Vec<usize> = (0..seg.words.len())
         .filter(|&i| !stop.contains(&seg.words[i].hash))
         .collect();
-    content
-        .windows(3)
-        .map(|w| {
-            let mut h = [
-                seg.words[w[0]].hash,
-                seg.words[w[1]].hash,
-                seg.words[w[2]].hash,
-            ];
-            h.sort_unstable();
-            Seed {
-                hash: fmix64(combine(combine(h[0], h[1]), h[2])),
+    let mut out = Vec::with_capacity(content.len() * SKIP);
+    for (t, &first) in content.iter().enumerate() {
+        for &second in content[t + 1..].iter().take(SKIP) {
+            let (x, y) = (seg.words[first].hash, seg.words[second].hash);
+            out.push(Seed {
+                hash: fmix64(combine(x.min(y), x.max(y))),
                 doc,
-                start: w[0] as u32,
-                end: w[2] as u32 + 1,
-            }
-        })
-        .collect()
+                start: first as u32,
+                end: second as u32 + 1,
+            });
+        }
+    }
+    out
 }
 
 /// Appends the places at which one seed occurs in two different documents.
@@ -210,18 +228,30 @@ struct Open {
     covered_a: u32,
     covered_b: u32,
     last_b: u32,
+    /// `b − a` position offset of the last hit: the diagonal the passage follows.
+    diagonal: i64,
     seeds: usize,
 }
 
 /// Chains the hits of one document pair (sorted by position in `a`) into passages.
+///
+/// A hit joins the open passage that it is close to in both documents (within `max_gap` words)
+/// and whose diagonal it is nearest, so two copies of similar text in one document do not mix
+/// into one chain.
 fn chain(hits: &[Hit], params: Params) -> Vec<Passage> {
     let gap = params.max_gap as u32;
     let mut open: Vec<Open> = Vec::new();
     for h in hits {
+        let diagonal = i64::from(h.b0) - i64::from(h.a0);
         let fits = open
             .iter_mut()
-            .rev()
-            .find(|p| h.a0 <= p.a.end + gap && h.b0 <= p.b.end + gap && h.b1 + gap >= p.b.start);
+            .filter(|p| {
+                h.a0 <= p.a.end + gap
+                    && h.b0 <= p.b.end + gap
+                    && h.b1 + gap >= p.b.start
+                    && (p.diagonal - diagonal).unsigned_abs() <= u64::from(gap)
+            })
+            .min_by_key(|p| ((p.diagonal - diagonal).unsigned_abs(), u32::MAX - p.a.end));
         match fits {
             Some(p) => {
                 p.covered_a += h.a1.saturating_sub(p.a.end.max(h.a0));
@@ -232,6 +262,7 @@ fn chain(hits: &[Hit], params: Params) -> Vec<Passage> {
                 p.a.end = p.a.end.max(h.a1);
                 p.b.start = p.b.start.min(h.b0);
                 p.b.end = p.b.end.max(h.b1);
+                p.diagonal = diagonal;
                 p.seeds += 1;
             }
             None => open.push(Open {
@@ -240,12 +271,15 @@ fn chain(hits: &[Hit], params: Params) -> Vec<Passage> {
                 covered_a: h.a1 - h.a0,
                 covered_b: h.b1 - h.b0,
                 last_b: h.b1,
+                diagonal,
                 seeds: 1,
             }),
         }
     }
     let (a, b) = (DocId(hits[0].a), DocId(hits[0].b));
-    open.into_iter()
+    let merged = merge_nearby(open, (MERGE_FACTOR * params.max_gap) as u32);
+    let kept: Vec<Passage> = merged
+        .into_iter()
         .filter_map(|p| {
             let (la, lb) = (p.a.len() as u32, p.b.len() as u32);
             let min = params.min_words as u32;
@@ -255,7 +289,11 @@ fn chain(hits: &[Hit], params: Params) -> Vec<Passage> {
             let density = (f64::from(p.covered_a.min(la)) / f64::from(la)
                 + f64::from(p.covered_b.min(lb)) / f64::from(lb))
                 / 2.0;
-            (density >= params.min_density).then_some(Passage {
+            // Loosely matching text must be long to count: short, loose matches are what two
+            // articles on one topic share without any reuse.
+            let strong = density >= CLOSE_DENSITY
+                || (la.min(lb) >= LOOSE_MIN_WORDS && density >= params.min_density);
+            strong.then_some(Passage {
                 a,
                 b,
                 a_words: p.a.start as usize..p.a.end as usize,
@@ -263,7 +301,54 @@ fn chain(hits: &[Hit], params: Params) -> Vec<Passage> {
                 similarity: density,
             })
         })
-        .collect()
+        .collect();
+    drop_shadowed(kept)
+}
+
+/// Merges chains of one pair that lie within `gap` words of each other in both documents: one
+/// reused passage with a heavily edited stretch is still one finding.
+fn merge_nearby(mut found: Vec<Open>, gap: u32) -> Vec<Open> {
+    found.sort_by_key(|p| (p.a.start, p.b.start));
+    let mut out: Vec<Open> = Vec::with_capacity(found.len());
+    for p in found {
+        if let Some(last) = out.last_mut() {
+            // The next chain must follow the last one in both documents, on a nearby diagonal.
+            let near_a = p.a.start <= last.a.end + gap;
+            let near_b = p.b.start <= last.b.end + gap && p.b.start + gap / 4 >= last.b.start;
+            let shift = (i64::from(p.b.start) - i64::from(p.a.start))
+                - (i64::from(last.b.end) - i64::from(last.a.end));
+            if near_a && near_b && shift.unsigned_abs() <= u64::from(gap / 2) {
+                last.covered_a += p.covered_a;
+                last.covered_b += p.covered_b;
+                last.seeds += p.seeds;
+                last.a.end = last.a.end.max(p.a.end);
+                last.b.start = last.b.start.min(p.b.start);
+                last.b.end = last.b.end.max(p.b.end);
+                continue;
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// Drops a passage when a longer passage of the same pair covers half of it in either document:
+/// it is a second, weaker alignment of text already reported.
+fn drop_shadowed(mut found: Vec<Passage>) -> Vec<Passage> {
+    found.sort_by_key(|p| std::cmp::Reverse(p.a_words.len() + p.b_words.len()));
+    let mut out: Vec<Passage> = Vec::with_capacity(found.len());
+    let overlap =
+        |x: &Range<usize>, y: &Range<usize>| x.end.min(y.end).saturating_sub(x.start.max(y.start));
+    for p in found {
+        let shadowed = out.iter().any(|q| {
+            2 * overlap(&p.a_words, &q.a_words) >= p.a_words.len()
+                || 2 * overlap(&p.b_words, &q.b_words) >= p.b_words.len()
+        });
+        if !shadowed {
+            out.push(p);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -308,9 +393,23 @@ mod tests {
     fn a_changed_word_does_not_split_the_passage() {
         let text = "the council approved a broad plan to rebuild the harbour district after the storm destroyed most piers and warehouses along the eastern shore of the bay last winter";
         let changed = text.replace("warehouses", "sheds");
-        let (_, found) = run(&[text, &changed]);
+        let (segs, found) = run(&[text, &changed]);
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].similarity < 1.0 && found[0].similarity > 0.7);
+        let p = &found[0];
+        let text_b = &changed[segs[1].words_span(p.b_words.start, p.b_words.end).range()];
+        assert!(
+            text_b.starts_with("council") && text_b.ends_with("winter"),
+            "{text_b}"
+        );
+    }
+
+    #[test]
+    fn short_loose_matches_on_one_topic_are_not_reuse() {
+        // The same names and topic, written independently: a few shared pairs, low density.
+        let a = "Harris will meet the president of Guatemala on Monday to discuss migration from the Northern Triangle and the root causes behind it.";
+        let b = "Migration from Central America rose again, and officials said the root causes in Guatemala and the Northern Triangle will take years to address.";
+        let (_, found) = run(&[a, b]);
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]

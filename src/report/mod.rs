@@ -4,6 +4,7 @@
 //! sorted (documents by path; pairs by `(a, b)`; findings by path, then byte offset), so output is
 //! byte-identical whatever the thread count or the order of the inputs.
 
+pub mod html;
 pub mod json;
 pub mod text;
 

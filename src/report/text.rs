@@ -1,4 +1,5 @@
-//! The human report: per document, compiler-style `path:line` findings, then a summary.
+//! The human report: per document, compiler-style `path:line` findings, then a summary, in colour
+//! on a terminal when asked ([`render_color`]).
 
 use super::{Report, Rounded};
 use std::fmt::Write;
@@ -23,8 +24,55 @@ struct Block {
     min_similarity: f64,
 }
 
-/// Renders the report for a person.
+/// ANSI styles, or nothing when colour is off.
+#[derive(Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn bold(self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+    fn repeat(self, s: &str) -> String {
+        self.wrap("1;31", s)
+    }
+    fn overlap(self, s: &str) -> String {
+        self.wrap("1;36", s)
+    }
+    fn boilerplate(self, s: &str) -> String {
+        self.wrap("1;33", s)
+    }
+    fn dim(self, s: &str) -> String {
+        self.wrap("2", s)
+    }
+    /// Originality: green when high, yellow, red when low.
+    fn score(self, x: Rounded) -> String {
+        let code = if x.0 >= 0.9 {
+            "32"
+        } else if x.0 >= 0.7 {
+            "33"
+        } else {
+            "1;31"
+        };
+        self.wrap(code, &two(x))
+    }
+}
+
+/// Renders the report for a person, without colour.
 pub fn render(report: &Report) -> String {
+    render_color(report, false)
+}
+
+/// Renders the report for a person; with `color`, kinds of finding, scores and headings carry
+/// ANSI colours (repeats red, overlaps cyan, boilerplate yellow; originality green to red).
+pub fn render_color(report: &Report, color: bool) -> String {
+    let p = Paint(color);
     let mut out = String::new();
     let mut per_doc: std::collections::BTreeMap<&str, Vec<Line>> = Default::default();
     for b in &report.boilerplate {
@@ -32,10 +80,10 @@ pub fn render(report: &Report) -> String {
             first_line: b.at.lines[0],
             byte: b.at.bytes[0],
             text: format!(
-                "{}: boilerplate ({}): {}",
+                "{}: {}: {}",
                 loc(&b.path, b.at.lines),
-                b.reason.code(),
-                excerpt(&b.text)
+                p.boilerplate(&format!("boilerplate ({})", b.reason.code())),
+                p.dim(&excerpt(&b.text))
             ),
         });
     }
@@ -45,12 +93,13 @@ pub fn render(report: &Report) -> String {
                 first_line: me.lines[0],
                 byte: me.bytes[0],
                 text: format!(
-                    "{}: overlap: {} words shared with {} (similarity {}): {}",
+                    "{}: {}: {} words shared with {} (similarity {}): {}",
                     loc(&me.path, me.lines),
+                    p.overlap("overlap"),
                     o.words,
                     loc(&other.path, other.lines),
                     two(o.similarity),
-                    excerpt(&o.text)
+                    p.dim(&excerpt(&o.text))
                 ),
             });
         }
@@ -69,8 +118,9 @@ pub fn render(report: &Report) -> String {
             first_line: block.lines[0],
             byte: block.bytes,
             text: format!(
-                "{}: repeat: {what} ({} words) repeating lines {}, {kind}",
+                "{}: {}: {what} ({} words) repeating lines {}, {kind}",
                 loc(path, block.lines),
+                p.repeat("repeat"),
                 block.words,
                 range(block.original)
             ),
@@ -80,10 +130,10 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(
             out,
             "{}: {} words, {} paragraphs, originality {}",
-            doc.path,
+            p.bold(&doc.path),
             doc.words,
             doc.paragraphs,
-            two(doc.originality)
+            p.score(doc.originality)
         );
         if let Some(lines) = per_doc.get_mut(doc.path.as_str()) {
             lines.sort_by_key(|l| (l.first_line, l.byte));
@@ -97,9 +147,17 @@ pub fn render(report: &Report) -> String {
     }
     let t = report.params.threshold;
     if report.near_duplicates.is_empty() {
-        let _ = writeln!(out, "near-duplicates (Jaccard >= {t}): none");
+        let _ = writeln!(
+            out,
+            "{}: none",
+            p.bold(&format!("near-duplicates (Jaccard >= {t})"))
+        );
     } else {
-        let _ = writeln!(out, "near-duplicates (Jaccard >= {t}):");
+        let _ = writeln!(
+            out,
+            "{}:",
+            p.bold(&format!("near-duplicates (Jaccard >= {t})"))
+        );
         for p in &report.near_duplicates {
             let _ = writeln!(
                 out,
@@ -114,11 +172,11 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(out, "  cluster {}: {}", i + 1, c.members.join(", "));
         }
     }
-    summary(report, &mut out);
+    summary(report, &mut out, p);
     out
 }
 
-fn summary(report: &Report, out: &mut String) {
+fn summary(report: &Report, out: &mut String, p: Paint) {
     let words: usize = report.documents.iter().map(|d| d.words).sum();
     let blocks = repeat_blocks(report).len();
     let lowest = report
@@ -133,7 +191,8 @@ fn summary(report: &Report, out: &mut String) {
         });
     let _ = write!(
         out,
-        "summary: {} documents, {} words; {} near-duplicate pairs in {} clusters; {} repeated blocks ({} paragraphs); {} shared passages; {} boilerplate segments",
+        "{} {} documents, {} words; {} near-duplicate pairs in {} clusters; {} repeated blocks ({} paragraphs); {} shared passages; {} boilerplate segments",
+        p.bold("summary:"),
         report.params.num_documents,
         words,
         report.near_duplicates.len(),
@@ -147,7 +206,7 @@ fn summary(report: &Report, out: &mut String) {
         let _ = write!(
             out,
             "; lowest originality {} ({})",
-            two(d.originality),
+            p.score(d.originality),
             d.path
         );
     }
@@ -231,6 +290,15 @@ mod tests {
         let e = excerpt(&long);
         assert_eq!(e.chars().count(), EXCERPT + 2);
         assert!(e.ends_with("…\""));
+    }
+
+    #[test]
+    fn colour_is_only_added_when_asked() {
+        let p = Paint(true);
+        assert_eq!(p.repeat("repeat"), "\x1b[1;31mrepeat\x1b[0m");
+        assert_eq!(Paint(false).repeat("repeat"), "repeat");
+        assert_eq!(Paint(false).score(Rounded(0.5)), "0.50");
+        assert!(p.score(Rounded(0.95)).starts_with("\x1b[32m"));
     }
 
     #[test]

@@ -1,0 +1,672 @@
+//! `dedupe clean` and `dedupe restore` on the real binary: the round trip gives the original bytes
+//! back (LF, CRLF, invalid UTF-8, UTF-16, JSONL, gzipped JSONL), the output is never inside an
+//! input, a dry run writes nothing, and near-duplicates are dropped with the reason recorded.
+
+mod util;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use util::{dedupe, root, stderr, stdout, Corpus};
+
+const P000: &str = "000_ca49e1c1fd87fc1f.txt";
+const P004: &str = "004_9fb2f88967479f4d.txt";
+
+fn seed(name: &str) -> Vec<u8> {
+    fs::read(root().join("seeds").join(name)).unwrap()
+}
+
+fn seed_names() -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(root().join("seeds"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every file below `dir`, relative, sorted (hidden files included).
+fn tree(dir: &Path) -> Vec<PathBuf> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                out.push(p.strip_prefix(base).unwrap().to_path_buf());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if dir.exists() {
+        walk(dir, dir, &mut out);
+    }
+    out.sort();
+    out
+}
+
+fn manifest(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(dir.join(".dedupe-manifest.json")).unwrap()).unwrap()
+}
+
+/// Cleans `input` (relative to the corpus) into `out`, restores into `back`, and checks that
+/// every input file comes back byte for byte. Returns the manifest.
+fn round_trip(c: &Corpus, input: &str, extra: &[&str]) -> serde_json::Value {
+    round_trip_exiting(c, input, extra, 0)
+}
+
+/// [`round_trip`] where clean exits with `code` (2 when an input has errors).
+fn round_trip_exiting(c: &Corpus, input: &str, extra: &[&str], code: i32) -> serde_json::Value {
+    let mut args = vec!["clean", input, "--out", "out"];
+    args.extend_from_slice(extra);
+    let out = dedupe(c.path(), &args);
+    assert_eq!(out.status.code(), Some(code), "clean: {}", stderr(&out));
+    let restored = dedupe(c.path(), &["restore", "out", "--out", "back"]);
+    assert!(restored.status.success(), "restore: {}", stderr(&restored));
+    let inputs = tree(&c.path().join(input));
+    assert!(!inputs.is_empty());
+    for rel in &inputs {
+        let original = fs::read(c.path().join(input).join(rel)).unwrap();
+        let back = fs::read(c.path().join("back").join(rel)).unwrap();
+        assert!(
+            original == back,
+            "{} differs after clean + restore",
+            rel.display()
+        );
+    }
+    // Nothing else was restored, and no temporary files were left anywhere.
+    let mut restored_files = tree(&c.path().join("back"));
+    restored_files.retain(|p| !p.to_string_lossy().contains(".dedupe-manifest"));
+    let dropped: Vec<PathBuf> = inputs.clone();
+    assert_eq!(restored_files, dropped);
+    for dir in ["out", "back"] {
+        for f in tree(&c.path().join(dir)) {
+            assert!(
+                !f.to_string_lossy().contains("dedupe-tmp"),
+                "{}",
+                f.display()
+            );
+        }
+    }
+    manifest(&c.path().join("out"))
+}
+
+fn seeds_into(c: &Corpus, dir: &str, transform: impl Fn(Vec<u8>) -> Vec<u8>) {
+    for name in seed_names() {
+        c.file(&format!("{dir}/{name}"), transform(seed(&name)));
+    }
+}
+
+fn count(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|w| *w == needle)
+        .count()
+}
+
+fn to_crlf(b: Vec<u8>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(b.len() + b.len() / 20);
+    for &x in &b {
+        if x == b'\n' {
+            out.push(b'\r');
+        }
+        out.push(x);
+    }
+    out
+}
+
+/// The first repeated paragraph of seed 004 (lines 13, 23 and 33).
+fn repeated_004() -> Vec<u8> {
+    let text = String::from_utf8(seed(P004)).unwrap();
+    text.lines().nth(12).unwrap().as_bytes().to_vec()
+}
+
+#[test]
+fn seeds_lose_repeat_copies_and_boilerplate_and_nothing_else() {
+    let c = Corpus::new();
+    seeds_into(&c, "in", |b| b);
+    let m = round_trip(&c, "in", &[]);
+    let cleaned = fs::read(c.path().join("out").join(P004)).unwrap();
+    // The first occurrence stays, the two copies go.
+    assert_eq!(count(&seed(P004), &repeated_004()), 3);
+    assert_eq!(count(&cleaned, &repeated_004()), 1);
+    assert!(!cleaned.windows(4).any(|w| w == b"\n\n\n\n"));
+    assert!(!String::from_utf8_lossy(&cleaned).contains("CNN – Washington D.C. –"));
+    let cleaned000 = String::from_utf8(fs::read(c.path().join("out").join(P000)).unwrap()).unwrap();
+    assert!(cleaned000.starts_with("White House press secretary"));
+    assert!(!cleaned000.contains("CLICK HERE"));
+    assert!(!cleaned000.contains("KAMALA HARRIS SLAMMED"));
+    assert!(!cleaned000.contains("\n\n\n"), "no doubled blank lines");
+    // Everything else is preserved: the cleaned text is the original minus the removed spans.
+    let original000 = String::from_utf8(seed(P000)).unwrap();
+    let kept_paragraphs = original000
+        .split("\n\n")
+        .filter(|p| {
+            !p.contains("CLICK HERE") && !p.starts_with("KAMALA") && !p.starts_with("BIDEN TO")
+        })
+        .count();
+    assert_eq!(cleaned000.split("\n\n").count(), kept_paragraphs);
+    // The manifest says what went and why.
+    let files = m["files"].as_array().unwrap();
+    let f004 = files.iter().find(|f| f["path"] == P004).unwrap();
+    let reasons: Vec<&str> = f004["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            s["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap())
+        })
+        .collect();
+    assert!(
+        reasons.contains(&"repeat") && reasons.contains(&"dateline"),
+        "{reasons:?}"
+    );
+    let f000 = files.iter().find(|f| f["path"] == P000).unwrap();
+    let removed = f000["removed"].as_array().unwrap();
+    assert_eq!(removed[0]["bytes"], serde_json::json!([0, 17]));
+    assert_eq!(removed[0]["text"], " date 2021-04-26 ");
+    assert_eq!(removed[0]["reasons"], serde_json::json!(["metadata"]));
+    assert_eq!(m["remove"], serde_json::json!(["repeats", "boilerplate"]));
+}
+
+#[test]
+fn crlf_files_keep_their_line_endings() {
+    let c = Corpus::new();
+    seeds_into(&c, "in", to_crlf);
+    round_trip(&c, "in", &[]);
+    let cleaned = fs::read(c.path().join("out").join(P004)).unwrap();
+    assert_eq!(count(&cleaned, &repeated_004()), 1);
+    // Every line feed is still preceded by a carriage return, and no blank lines are doubled.
+    assert_eq!(count(&cleaned, b"\n"), count(&cleaned, b"\r\n"));
+    assert_eq!(count(&cleaned, b"\r\n\r\n\r\n"), 0);
+    let cleaned000 = fs::read(c.path().join("out").join(P000)).unwrap();
+    assert!(cleaned000.starts_with(b"White House"));
+    assert_eq!(count(&cleaned000, b"\n"), count(&cleaned000, b"\r\n"));
+}
+
+#[test]
+fn invalid_utf8_and_utf16_round_trip_byte_for_byte() {
+    let c = Corpus::new();
+    // Seed 000 with Windows-1252 bytes: one in a kept paragraph, two in a removed headline.
+    let text = String::from_utf8(seed(P000)).unwrap();
+    let latin = text
+        .replace("Jen Psaki", "Jen Ps\u{1}aki")
+        .replace("BORDER ‘EXCUSE’", "BORDER \u{2}EXCUSE\u{2}");
+    let mut bytes = latin.into_bytes();
+    for b in bytes.iter_mut() {
+        match *b {
+            1 => *b = 0xE9,
+            2 => *b = 0x92,
+            _ => {}
+        }
+    }
+    c.file("in/latin.txt", &bytes);
+    // Seed 004 as UTF-16LE with a byte-order mark.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in String::from_utf8(seed(P004)).unwrap().encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    c.file("in/utf16.txt", &utf16);
+    // And UTF-8 with a byte-order mark.
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend(seed(P000));
+    c.file("in/bom.txt", &bom);
+    let m = round_trip(&c, "in", &[]);
+
+    let cleaned = fs::read(c.path().join("out/latin.txt")).unwrap();
+    assert!(
+        cleaned.windows(7).any(|w| w == b"Jen Ps\xE9"),
+        "kept bytes stay"
+    );
+    assert!(
+        !cleaned.windows(6).any(|w| w == b"BORDER"),
+        "headline removed"
+    );
+    let files = m["files"].as_array().unwrap();
+    let latin = files.iter().find(|f| f["path"] == "latin.txt").unwrap();
+    assert!(
+        latin["removed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["base64"].is_string() && s["preview"].as_str().unwrap().contains("BORDER")),
+        "non-UTF-8 removed bytes are stored as base64: {latin}"
+    );
+    let cleaned16 = fs::read(c.path().join("out/utf16.txt")).unwrap();
+    assert_eq!(&cleaned16[..2], &[0xFF, 0xFE]);
+    assert_eq!(cleaned16.len() % 2, 0);
+    let units: Vec<u16> = cleaned16[2..]
+        .chunks(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    let decoded = String::from_utf16(&units).unwrap();
+    let para = String::from_utf8(repeated_004()).unwrap();
+    assert_eq!(
+        decoded.matches(&para).count(),
+        1,
+        "repeats removed in UTF-16 too"
+    );
+    let cleaned_bom = fs::read(c.path().join("out/bom.txt")).unwrap();
+    assert!(cleaned_bom.starts_with(b"\xEF\xBB\xBFWhite House"));
+}
+
+fn jsonl_corpus(c: &Corpus, name: &str) -> Vec<u8> {
+    let t000 = String::from_utf8(seed(P000)).unwrap();
+    let t004 = String::from_utf8(seed(P004)).unwrap();
+    let t003 = String::from_utf8(seed("003_c830c1c83e80df10.txt")).unwrap();
+    let mut out = String::new();
+    // Fields in an order of their own, odd spacing, a nested value: all kept as they are.
+    out.push_str(&format!(
+        "{{\"url\": \"https://example.org/a\",  \"text\":{}, \"id\":\"a\", \"meta\":{{\"tags\":[\"x\",\"}}\"]}}}}\n",
+        serde_json::to_string(&t000).unwrap()
+    ));
+    out.push_str(&format!(
+        "{{\"id\":\"b\",\"text\":{},\"n\":1}}\r\n",
+        serde_json::to_string(&t004).unwrap()
+    ));
+    out.push('\n');
+    // Escapes serde_json would not write: restored from the manifest's token.
+    let escaped = serde_json::to_string(&t003)
+        .unwrap()
+        .replace("date", "d\\u0061te");
+    out.push_str(&format!("{{\"id\":\"c\",\"text\":{escaped}}}\n"));
+    out.push_str("not json at all\n");
+    c.file(name, out.as_bytes());
+    out.into_bytes()
+}
+
+#[test]
+fn jsonl_keeps_every_field_and_byte_but_the_cleaned_text() {
+    let c = Corpus::new();
+    let original = jsonl_corpus(&c, "in/docs.jsonl");
+    // The line that is not JSON is an error (exit code 2), and is copied as it is.
+    let m = round_trip_exiting(&c, "in", &[], 2);
+    let cleaned = fs::read(c.path().join("out/docs.jsonl")).unwrap();
+    let cleaned = String::from_utf8(cleaned).unwrap();
+    let lines: Vec<&str> = cleaned.split_inclusive('\n').collect();
+    let orig = String::from_utf8(original).unwrap();
+    let orig_lines: Vec<&str> = orig.split_inclusive('\n').collect();
+    assert_eq!(lines.len(), orig_lines.len());
+    assert!(lines[0].starts_with("{\"url\": \"https://example.org/a\",  \"text\":\"White House"));
+    assert!(lines[0].ends_with(", \"id\":\"a\", \"meta\":{\"tags\":[\"x\",\"}\"]}}\n"));
+    assert!(lines[1].ends_with(",\"n\":1}\r\n"));
+    assert_eq!(lines[2], "\n");
+    assert_eq!(lines[4], "not json at all\n");
+    let rec: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
+    let text = rec["text"].as_str().unwrap();
+    assert_eq!(
+        text.matches(std::str::from_utf8(&repeated_004()).unwrap())
+            .count(),
+        1
+    );
+    let rec0: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert!(!rec0["text"].as_str().unwrap().contains("CLICK HERE"));
+    let rec2: serde_json::Value = serde_json::from_str(lines[3]).unwrap();
+    assert!(!rec2["text"].as_str().unwrap().starts_with(" date"));
+    let records = m["files"][0]["records"].as_array().unwrap();
+    assert_eq!(records.len(), 3);
+    assert!(records[2]["token"].as_str().unwrap().contains("d\\u0061te"));
+    assert!(records[0]["token"].is_null());
+}
+
+#[test]
+fn jsonl_with_a_byte_order_mark_and_crlf() {
+    let c = Corpus::new();
+    let t = String::from_utf8(seed(P000)).unwrap();
+    let line = format!(
+        "{{\"id\":1,\"text\":{}}}\r\n",
+        serde_json::to_string(&t).unwrap()
+    );
+    let mut body = b"\xEF\xBB\xBF".to_vec();
+    body.extend_from_slice(line.as_bytes());
+    body.extend_from_slice(line.replace("\"id\":1", "\"id\":2").as_bytes());
+    c.file("in/docs.jsonl", &body);
+    round_trip(&c, "in", &[]);
+    let cleaned = fs::read(c.path().join("out/docs.jsonl")).unwrap();
+    assert!(cleaned.starts_with(b"\xEF\xBB\xBF{\"id\":1,\"text\":\"White House"));
+    assert_eq!(count(&cleaned, b"CLICK HERE"), 0);
+    assert_eq!(count(&cleaned, b"\r\n"), 2);
+}
+
+#[test]
+fn gzipped_jsonl_is_written_gzipped_and_restored() {
+    use std::io::{Read, Write};
+    let c = Corpus::new();
+    let plain = jsonl_corpus(&c, "tmp/docs.jsonl");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&plain).unwrap();
+    c.file("in/docs.jsonl.gz", gz.finish().unwrap());
+    let out = dedupe(c.path(), &["clean", "in", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("docs.jsonl.gz:5: malformed JSON"));
+    let restored = dedupe(c.path(), &["restore", "out", "--out", "back"]);
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    let mut back = Vec::new();
+    flate2::read::GzDecoder::new(fs::File::open(c.path().join("back/docs.jsonl.gz")).unwrap())
+        .read_to_end(&mut back)
+        .unwrap();
+    assert!(back == plain);
+    let mut cleaned = Vec::new();
+    flate2::read::GzDecoder::new(fs::File::open(c.path().join("out/docs.jsonl.gz")).unwrap())
+        .read_to_end(&mut cleaned)
+        .unwrap();
+    assert!(cleaned.len() < plain.len());
+}
+
+#[test]
+fn refuses_an_output_inside_or_around_an_input() {
+    let c = Corpus::new();
+    seeds_into(&c, "in", |b| b);
+    for (args, what) in [
+        (
+            vec!["clean", "in", "--out", "in/cleaned"],
+            "inside the input",
+        ),
+        (vec!["clean", "in", "--out", "in"], "inside the input"),
+        (
+            vec!["clean", "in", "--out", "in/x/../y"],
+            "inside the input",
+        ),
+        (
+            vec!["clean", "./in/", "--out", "out/../in/z"],
+            "inside the input",
+        ),
+        (vec!["clean", "in", "--out", "."], "contains the input"),
+        (
+            vec![
+                "clean",
+                "in",
+                "--out",
+                "elsewhere",
+                "--manifest",
+                "in/m.json",
+            ],
+            "inside the input",
+        ),
+    ] {
+        let before = tree(c.path());
+        let out = dedupe(c.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).contains("refusing to write"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(stderr(&out).contains(what), "{args:?}: {}", stderr(&out));
+        assert_eq!(tree(c.path()), before, "{args:?} wrote something");
+    }
+    // A single file as input: the output may not be that file either.
+    let out = dedupe(
+        c.path(),
+        &[
+            "clean",
+            &format!("in/{P000}"),
+            "--out",
+            &format!("in/{P000}"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    // restore refuses to write into the cleaned directory.
+    let ok = dedupe(c.path(), &["clean", "in", "--out", "out"]);
+    assert!(ok.status.success());
+    let out = dedupe(c.path(), &["restore", "out", "--out", "out/back"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("refusing to write"));
+}
+
+#[test]
+fn dry_run_prints_a_unified_diff_and_writes_nothing() {
+    let c = Corpus::new();
+    seeds_into(&c, "in", |b| b);
+    let before = tree(c.path());
+    let out = dedupe(c.path(), &["clean", "in", "--out", "out", "--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(tree(c.path()), before, "a dry run wrote something");
+    let diff = stdout(&out);
+    assert!(
+        diff.starts_with(&format!(
+            "--- in/{P000}\n+++ out/{P000}\n@@ -1,4 +1,4 @@\n- date 2021-04-26 White House"
+        )),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("\n-CLICK HERE TO GET THE FOX NEWS APP\n"),
+        "{diff}"
+    );
+    assert!(diff.contains(&format!("--- in/{P004}\n+++ out/{P004}\n")));
+    assert!(stderr(&out).contains("nothing written"));
+    // The diff is exactly what clean writes: applying it to the inputs gives the cleaned copies.
+    let patched = apply_unified_diff(&diff, c.path());
+    let cleaned = dedupe(c.path(), &["clean", "in", "--out", "out"]);
+    assert!(cleaned.status.success());
+    for (path, text) in patched {
+        let name = Path::new(&path).file_name().unwrap();
+        let written = fs::read_to_string(c.path().join("out").join(name)).unwrap();
+        assert_eq!(text, written, "{path}");
+    }
+}
+
+/// A minimal `patch`: applies each file's hunks to the file named on its `---` line.
+fn apply_unified_diff(diff: &str, dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut lines = diff.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
+        let Some(old) = line.strip_prefix("--- ") else {
+            continue;
+        };
+        let old = old.trim_end().to_string();
+        lines.next(); // +++
+        let original = fs::read_to_string(dir.join(&old)).unwrap();
+        let src: Vec<&str> = original.split_inclusive('\n').collect();
+        let mut result = String::new();
+        let mut at = 0;
+        let mut last = b' ';
+        while let Some(h) = lines.peek().filter(|l| l.starts_with("@@ ")) {
+            let from: usize = h[4..].split([',', ' ']).next().unwrap().parse().unwrap();
+            lines.next();
+            for l in &src[at..from.saturating_sub(1)] {
+                result.push_str(l);
+            }
+            at = from.saturating_sub(1);
+            while let Some(l) = lines.peek().filter(|l| {
+                l.starts_with(' ')
+                    || l.starts_with('-') && !l.starts_with("--- ")
+                    || l.starts_with('+') && !l.starts_with("+++ ")
+                    || l.starts_with('\\')
+            }) {
+                let l = *l;
+                lines.next();
+                let kind = l.as_bytes()[0];
+                if kind == b'\\' {
+                    // "\ No newline at end of file": the previous line, if it is in the new
+                    // file, has none.
+                    if last != b'-' && result.ends_with('\n') {
+                        result.pop();
+                    }
+                    continue;
+                }
+                last = kind;
+                match kind {
+                    b' ' => {
+                        result.push_str(&l[1..]);
+                        at += 1;
+                    }
+                    b'-' => at += 1,
+                    _ => result.push_str(&l[1..]),
+                }
+            }
+        }
+        for l in &src[at..] {
+            result.push_str(l);
+        }
+        out.push((old, result));
+    }
+    out
+}
+
+fn near_duplicate_corpus(c: &Corpus) -> (String, String) {
+    let base = String::from_utf8(seed("003_c830c1c83e80df10.txt")).unwrap();
+    // b: the same article with one word changed and a paragraph more (longer).
+    let b = format!(
+        "{}\n\nOne more paragraph that only this copy of the article carries at its end.\n",
+        base.replacen("Harris", "Kamala Harris", 1)
+    );
+    c.file("in/a.txt", &base);
+    c.file("in/b.txt", &b);
+    c.file("in/c.txt", seed(P000));
+    (base, b)
+}
+
+#[test]
+fn drop_duplicates_keeps_one_per_cluster_and_says_why() {
+    let c = Corpus::new();
+    near_duplicate_corpus(&c);
+    let m = round_trip(&c, "in", &["--drop-duplicates"]);
+    assert!(c.path().join("out/a.txt").exists());
+    assert!(
+        !c.path().join("out/b.txt").exists(),
+        "the later copy is dropped"
+    );
+    assert!(c.path().join("out/c.txt").exists());
+    let b = m["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "b.txt")
+        .unwrap();
+    assert_eq!(b["dropped"]["kept"], "in/a.txt");
+    assert!(
+        b["dropped"]["why"].as_str().unwrap().contains("first"),
+        "{b}"
+    );
+    assert!(b["dropped"]["jaccard"].as_f64().unwrap() >= 0.8);
+    assert_eq!(b["removed"][0]["reasons"], serde_json::json!(["duplicate"]));
+    assert_eq!(m["clusters"][0]["kept"], "in/a.txt");
+    assert_eq!(m["keep"], "first");
+
+    let c = Corpus::new();
+    near_duplicate_corpus(&c);
+    let m = round_trip(&c, "in", &["--drop-duplicates", "--keep", "longest"]);
+    assert!(!c.path().join("out/a.txt").exists());
+    assert!(
+        c.path().join("out/b.txt").exists(),
+        "the longer copy is kept"
+    );
+    assert!(m["clusters"][0]["why"]
+        .as_str()
+        .unwrap()
+        .starts_with("longest"));
+}
+
+#[test]
+fn drop_duplicates_in_jsonl_drops_the_record_line() {
+    let c = Corpus::new();
+    let t = String::from_utf8(seed("003_c830c1c83e80df10.txt")).unwrap();
+    let t2 = t.replacen("Harris", "Kamala Harris", 1);
+    let other = String::from_utf8(seed(P000)).unwrap();
+    let line = |id: &str, text: &str| {
+        format!(
+            "{{\"id\":\"{id}\",\"text\":{}}}\n",
+            serde_json::to_string(text).unwrap()
+        )
+    };
+    // The last line has no line break.
+    let body = format!("{}{}{}", line("x", &t), line("y", &other), line("z", &t2));
+    c.file("in/docs.jsonl", body.trim_end());
+    let m = round_trip(&c, "in", &["--drop-duplicates", "--remove", "none"]);
+    let cleaned = fs::read_to_string(c.path().join("out/docs.jsonl")).unwrap();
+    assert_eq!(cleaned.lines().count(), 2);
+    assert!(cleaned.starts_with("{\"id\":\"x\""));
+    let rec = &m["files"][0]["records"][0];
+    assert_eq!(rec["line"], 3);
+    assert_eq!(rec["dropped"]["kept"], "in/docs.jsonl#x");
+}
+
+#[test]
+fn remove_chooses_what_goes() {
+    let c = Corpus::new();
+    seeds_into(&c, "in", |b| b);
+    // Nothing removed: identical copies.
+    round_trip(&c, "in", &["--remove", "none"]);
+    for name in seed_names() {
+        assert!(fs::read(c.path().join("out").join(&name)).unwrap() == seed(&name));
+    }
+    // Only calls to action.
+    let c = Corpus::new();
+    seeds_into(&c, "in", |b| b);
+    let m = round_trip(&c, "in", &["--remove", "call-to-action"]);
+    let cleaned000 = fs::read_to_string(c.path().join("out").join(P000)).unwrap();
+    assert!(!cleaned000.contains("CLICK HERE"));
+    assert!(cleaned000.contains("KAMALA HARRIS SLAMMED"));
+    assert!(cleaned000.starts_with(" date"));
+    assert_eq!(
+        count(
+            &fs::read(c.path().join("out").join(P004)).unwrap(),
+            &repeated_004()
+        ),
+        3
+    );
+    assert_eq!(m["remove"], serde_json::json!(["call-to-action"]));
+    // Overlaps: the shared quote goes from the later document only.
+    let c = Corpus::new();
+    seeds_into(&c, "in", |b| b);
+    round_trip(&c, "in", &["--remove", "overlaps"]);
+    let a = fs::read_to_string(c.path().join("out/001_a44d78c5ea0fce22.txt")).unwrap();
+    let b = fs::read_to_string(c.path().join("out/002_896b3e09b23975d2.txt")).unwrap();
+    assert!(a.contains("the most qualified person"));
+    assert!(!b.contains("the most qualified person"));
+    // An unknown kind is a usage error.
+    let out = dedupe(
+        c.path(),
+        &["clean", "in", "--out", "x", "--remove", "adverts"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown kind"));
+}
+
+#[test]
+fn restore_refuses_a_cleaned_file_that_was_edited() {
+    let c = Corpus::new();
+    seeds_into(&c, "in", |b| b);
+    assert!(dedupe(c.path(), &["clean", "in", "--out", "out"])
+        .status
+        .success());
+    let p = c.path().join("out").join(P000);
+    let mut text = fs::read(&p).unwrap();
+    text.extend_from_slice(b" edited");
+    fs::write(&p, text).unwrap();
+    let out = dedupe(c.path(), &["restore", "out", "--out", "back"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("changed since it was cleaned"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn several_inputs_are_mirrored_below_their_common_directory() {
+    let c = Corpus::new();
+    c.file("data/a/one.txt", seed(P000));
+    c.file("data/b/two.txt", seed(P004));
+    let out = dedupe(
+        c.path(),
+        &["clean", "data/a", "data/b/two.txt", "--out", "out"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        tree(&c.path().join("out")),
+        [
+            PathBuf::from(".dedupe-manifest.json"),
+            PathBuf::from("a/one.txt"),
+            PathBuf::from("b/two.txt")
+        ]
+    );
+    // The plain form still works alongside the subcommands.
+    let out = dedupe(c.path(), &["data"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("data/a/one.txt: "));
+}
