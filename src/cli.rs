@@ -89,7 +89,7 @@ pub struct Analysis {
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub min_overlap: usize,
 
-    /// Longest run of differing words bridged inside one shared passage [default: --min-overlap].
+    /// Longest run of differing words bridged inside one shared passage [default: 15].
     #[arg(long, value_name = "N")]
     pub overlap_gap: Option<usize>,
 

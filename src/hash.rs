@@ -36,19 +36,37 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
 /// zero).
 #[inline]
 pub fn hash_bytes_with(bytes: &[u8], map: impl Fn(u64) -> u64) -> u64 {
-    let mut h = P0 ^ (bytes.len() as u64).wrapping_mul(P1);
+    let mut h = seed_for_len(bytes.len());
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         let v = u64::from_le_bytes(chunk.try_into().expect("chunk of 8"));
-        h = mum(h ^ map(v), P1);
+        h = mix_chunk(h, map(v));
     }
     let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut buf = [0u8; 8];
-        buf[..rest.len()].copy_from_slice(rest);
-        h = mum(h ^ map(u64::from_le_bytes(buf)), P2);
+    if rest.is_empty() {
+        return fmix64(h);
     }
-    fmix64(h)
+    let mut buf = [0u8; 8];
+    buf[..rest.len()].copy_from_slice(rest);
+    finish_tail(h, map(u64::from_le_bytes(buf)))
+}
+
+/// The state [`hash_bytes`] starts from for `len` bytes.
+#[inline]
+pub fn seed_for_len(len: usize) -> u64 {
+    P0 ^ (len as u64).wrapping_mul(P1)
+}
+
+/// One full eight-byte step of [`hash_bytes`].
+#[inline]
+pub fn mix_chunk(h: u64, v: u64) -> u64 {
+    mum(h ^ v, P1)
+}
+
+/// The last, zero-padded partial step of [`hash_bytes`], and finalisation.
+#[inline]
+pub fn finish_tail(h: u64, v: u64) -> u64 {
+    fmix64(mum(h ^ v, P2))
 }
 
 /// Combines two hashes, order-sensitively.

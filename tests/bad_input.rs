@@ -858,6 +858,24 @@ fn jsonl_duplicate_ids_are_renamed_not_dropped() {
 }
 
 #[test]
+fn jsonl_with_the_wrong_field_name_says_so_a_hundred_times_then_counts() {
+    let lines: Vec<String> = (0..5000)
+        .map(|i| serde_json::json!({"id": i, "body": words(8, i)}).to_string())
+        .collect();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let r = jsonl_case(&refs, &[]);
+    r.expect(
+        2,
+        "error: docs.jsonl:2: no \"text\" field, skipped (choose it with --text-field)",
+    )
+    .expect(
+        2,
+        "error: docs.jsonl: 5000 lines skipped with errors in all; the first 100 are listed, 4900 more are not",
+    );
+    assert_eq!(r.err.lines().count(), 101, "{}", r.err);
+}
+
+#[test]
 fn jsonl_huge_lines() {
     // Over the limit: skipped without being held, the next records read.
     let huge = serde_json::json!({"id": "h", "text": words(20_000, 10)}).to_string();
