@@ -386,27 +386,6 @@ pub struct RecordEntry {
 // ---------------------------------------------------------------------------------------------
 // Analysis with the documents kept.
 
-/// Reads `paths` and runs the full analysis, keeping the documents (the clean stage and the HTML
-/// report need their text). Same report and diagnostics as [`pipeline::run`](crate::pipeline::run)
-/// in full mode.
-///
-/// # Errors
-///
-/// [`Error::NotFound`] when a path does not exist.
-pub fn analyze_documents(
-    paths: &[PathBuf],
-    config: &Config,
-) -> Result<(Report, Vec<Diagnostic>, Vec<Document>)> {
-    let (inputs, mut diags) = corpus::inputs(paths, &config.read)?;
-    let (docs, read_diags) = corpus::read_all(&inputs, &config.read);
-    diags.extend(read_diags);
-    let mut report = crate::pipeline::analyze(&docs, config);
-    diags.sort();
-    diags.dedup();
-    report.warnings = diags.iter().map(ToString::to_string).collect();
-    Ok((report, diags, docs))
-}
-
 /// The offset in `doc.text` of raw byte offset `raw` (the inverse of the document's offset map,
 /// on character boundaries): the first character whose raw offset is at or after `raw`.
 pub fn decoded_offset(doc: &Document, raw: usize) -> usize {
@@ -1556,7 +1535,7 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
     check_outside(&manifest_path, "--manifest", &canon_args)?;
     let rel_paths = relative_paths(paths, &inputs)?;
 
-    let (report, mut diagnostics, docs) = analyze_documents(paths, config)?;
+    let (report, mut diagnostics, docs) = crate::pipeline::run_with_documents(paths, config)?;
     let decisions = decide(&report, &docs, opts);
     let mut by_file: HashMap<&Path, Vec<&Document>> = HashMap::new();
     for d in &docs {

@@ -69,7 +69,7 @@ fn run(args: &cli::Args) -> anyhow::Result<Exit> {
     init_threads(args.analysis.threads)?;
     // The HTML page shows the documents' text, so it needs them kept.
     let (report, diagnostics, docs) = if args.html.is_some() && config.mode == Mode::Full {
-        clean::analyze_documents(&args.paths, &config)?
+        pipeline::run_with_documents(&args.paths, &config)?
     } else {
         let (report, diagnostics) = pipeline::run(&args.paths, &config)?;
         (report, diagnostics, Vec::new())

@@ -51,22 +51,41 @@ const BATCH_BYTES: usize = 8 << 20;
 /// [`Error::NotFound`](crate::Error::NotFound) when a path does not exist. Problems with single
 /// files are diagnostics in the report, not errors.
 pub fn run(paths: &[PathBuf], config: &Config) -> Result<(Report, Vec<Diagnostic>)> {
-    let (inputs, mut diags) = corpus::inputs(paths, &config.read)?;
-    let report = match config.mode {
-        Mode::Full => {
-            let mut timer = Timer::new();
-            let (docs, read_diags) = corpus::read_all(&inputs, &config.read);
-            timer.lap("read");
-            diags.extend(read_diags);
-            analyze(&docs, config)
+    match config.mode {
+        Mode::Full => run_with_documents(paths, config).map(|(report, diags, _)| (report, diags)),
+        Mode::NearDuplicates => {
+            let (inputs, mut diags) = corpus::inputs(paths, &config.read)?;
+            let report = near_duplicates_streaming(&inputs, config, &mut diags);
+            Ok(finish(report, diags))
         }
-        Mode::NearDuplicates => near_duplicates_streaming(&inputs, config, &mut diags),
-    };
+    }
+}
+
+/// The full analysis, also handing back the documents read (sorted by name), for the stages
+/// that act on their text: `clean` and the HTML report.
+///
+/// # Errors
+///
+/// As [`run`].
+pub fn run_with_documents(
+    paths: &[PathBuf],
+    config: &Config,
+) -> Result<(Report, Vec<Diagnostic>, Vec<Document>)> {
+    let (inputs, mut diags) = corpus::inputs(paths, &config.read)?;
+    let mut timer = Timer::new();
+    let (docs, read_diags) = corpus::read_all(&inputs, &config.read);
+    timer.lap("read");
+    diags.extend(read_diags);
+    let (report, diags) = finish(analyze(&docs, config), diags);
+    Ok((report, diags, docs))
+}
+
+/// Sorts the diagnostics and copies them into the report's warnings.
+fn finish(mut report: Report, mut diags: Vec<Diagnostic>) -> (Report, Vec<Diagnostic>) {
     diags.sort();
     diags.dedup();
-    let mut report = report;
     report.warnings = diags.iter().map(ToString::to_string).collect();
-    Ok((report, diags))
+    (report, diags)
 }
 
 fn params(config: &Config, num_documents: usize) -> report::Params {
