@@ -63,6 +63,9 @@ const CLOSE_DENSITY: f64 = 0.7;
 /// topical matches (see eval/README.md).
 const LOOSE_MIN_WORDS: u32 = 40;
 
+/// How much lower than its denser part a merged passage's density may be.
+const MAX_DILUTION: f64 = 0.25;
+
 /// Chains of one pair within this many `max_gap`s of each other are merged into one passage.
 const MERGE_FACTOR: usize = 4;
 
@@ -233,6 +236,14 @@ struct Open {
     seeds: usize,
 }
 
+impl Open {
+    /// Mean share of the two ranges' words covered by matching seeds.
+    fn density(&self) -> f64 {
+        let (la, lb) = (self.a.len().max(1) as f64, self.b.len().max(1) as f64);
+        (f64::from(self.covered_a).min(la) / la + f64::from(self.covered_b).min(lb) / lb) / 2.0
+    }
+}
+
 /// Chains the hits of one document pair (sorted by position in `a`) into passages.
 ///
 /// A hit joins the open passage that it is close to in both documents (within `max_gap` words)
@@ -277,6 +288,9 @@ fn chain(hits: &[Hit], params: Params) -> Vec<Passage> {
         }
     }
     let (a, b) = (DocId(hits[0].a), DocId(hits[0].b));
+    // A chain of one seed is a chance match: merging it could stretch a passage past the end of
+    // what was reused.
+    open.retain(|p| p.seeds >= 2);
     let merged = merge_nearby(open, (MERGE_FACTOR * params.max_gap) as u32);
     let kept: Vec<Passage> = merged
         .into_iter()
@@ -286,9 +300,7 @@ fn chain(hits: &[Hit], params: Params) -> Vec<Passage> {
             if la < min || lb < min || p.seeds < params.min_seeds {
                 return None;
             }
-            let density = (f64::from(p.covered_a.min(la)) / f64::from(la)
-                + f64::from(p.covered_b.min(lb)) / f64::from(lb))
-                / 2.0;
+            let density = p.density();
             // Loosely matching text must be long to count: short, loose matches are what two
             // articles on one topic share without any reuse.
             let strong = density >= CLOSE_DENSITY
@@ -312,18 +324,22 @@ fn merge_nearby(mut found: Vec<Open>, gap: u32) -> Vec<Open> {
     let mut out: Vec<Open> = Vec::with_capacity(found.len());
     for p in found {
         if let Some(last) = out.last_mut() {
-            // The next chain must follow the last one in both documents, on a nearby diagonal.
             let near_a = p.a.start <= last.a.end + gap;
-            let near_b = p.b.start <= last.b.end + gap && p.b.start + gap / 4 >= last.b.start;
-            let shift = (i64::from(p.b.start) - i64::from(p.a.start))
-                - (i64::from(last.b.end) - i64::from(last.a.end));
-            if near_a && near_b && shift.unsigned_abs() <= u64::from(gap / 2) {
-                last.covered_a += p.covered_a;
-                last.covered_b += p.covered_b;
-                last.seeds += p.seeds;
-                last.a.end = last.a.end.max(p.a.end);
-                last.b.start = last.b.start.min(p.b.start);
-                last.b.end = last.b.end.max(p.b.end);
+            let near_b = p.b.start <= last.b.end + gap && p.b.end + gap >= last.b.start;
+            let mut merged = Open {
+                a: last.a.start..last.a.end.max(p.a.end),
+                b: last.b.start.min(p.b.start)..last.b.end.max(p.b.end),
+                covered_a: last.covered_a + p.covered_a,
+                covered_b: last.covered_b + p.covered_b,
+                last_b: last.last_b.max(p.last_b),
+                diagonal: p.diagonal,
+                seeds: last.seeds + p.seeds,
+            };
+            // Bridging must not dilute a close match into a loose one: a verbatim quote does
+            // not annex a stock phrase three lines up.
+            let dense = merged.density() + MAX_DILUTION >= last.density().max(p.density());
+            if near_a && near_b && dense {
+                std::mem::swap(last, &mut merged);
                 continue;
             }
         }
@@ -401,6 +417,26 @@ mod tests {
             text_b.starts_with("council") && text_b.ends_with("winter"),
             "{text_b}"
         );
+    }
+
+    #[test]
+    fn a_close_match_does_not_annex_a_stock_phrase_nearby() {
+        let filler = |w: &str| {
+            (0..25)
+                .map(|i| format!("{w}{i}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let phrase = "leaders of Honduras Guatemala and El Salvador";
+        let a = format!("{phrase} met. {} {QUOTE}.", filler("alpha"));
+        let b = format!("{phrase} spoke. {} {QUOTE}.", filler("beta"));
+        let (segs, found) = run(&[&a, &b]);
+        let quote = found
+            .iter()
+            .map(|p| &a[segs[0].words_span(p.a_words.start, p.a_words.end).range()])
+            .find(|t| t.contains("tackling"))
+            .expect("the quote is found");
+        assert!(quote.starts_with("tackling"), "{quote}");
     }
 
     #[test]
