@@ -27,6 +27,15 @@ impl Word {
     }
 }
 
+/// A sentence of a paragraph (UAX #29 sentence boundaries).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sentence {
+    /// Bytes of the sentence, trailing white space excluded.
+    pub span: Span,
+    /// Range of word indices it holds.
+    pub words: std::ops::Range<usize>,
+}
+
 /// A paragraph: a block between blank lines, or one long line of a block that has no blank lines.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Paragraph {
@@ -149,6 +158,30 @@ impl Segmented {
     /// The word hashes, in order.
     pub fn hashes(&self) -> Vec<u64> {
         self.words.iter().map(|w| w.hash).collect()
+    }
+
+    /// The sentences of paragraph `p` of `text` (the text this was built from), by UAX #29
+    /// sentence boundaries, line breaks inside the paragraph read as spaces. Computed on demand: no stage needs them for every paragraph, and
+    /// sentence segmentation costs as much as the rest of segmentation.
+    pub fn sentences(&self, text: &str, p: &Paragraph) -> Vec<Sentence> {
+        // UAX #29 ends a sentence at every line break; a hard-wrapped paragraph's breaks are
+        // spaces. Both are one byte, so offsets stay put.
+        let flat = text[p.span.range()].replace(['\n', '\r'], " ");
+        flat.split_sentence_bound_indices()
+            .filter_map(|(offset, s)| {
+                let trimmed = s.trim_end();
+                let lead = trimmed.len() - trimmed.trim_start().len();
+                if trimmed.trim_start().is_empty() {
+                    return None;
+                }
+                let start = p.span.start + offset + lead;
+                let end = p.span.start + offset + trimmed.len();
+                Some(Sentence {
+                    span: Span::new(start, end),
+                    words: self.word_at(start)..self.word_at(end),
+                })
+            })
+            .collect()
     }
 
     /// Index of the first word starting at or after byte `offset`.
@@ -471,6 +504,24 @@ mod tests {
         let seg = Segmented::new(text);
         assert_eq!(seg.paragraphs.len(), 2);
         assert_eq!(seg.paragraphs[1].first_line, 2);
+    }
+
+    #[test]
+    fn sentences_carry_spans_and_words() {
+        let text = "Title\n\nFirst one here. Second, \u{201C}quoted!\u{201D} Third\nwrapped.";
+        let seg = Segmented::new(text);
+        let s = seg.sentences(text, &seg.paragraphs[1]);
+        let texts: Vec<&str> = s.iter().map(|x| &text[x.span.range()]).collect();
+        assert_eq!(
+            texts,
+            [
+                "First one here.",
+                "Second, \u{201C}quoted!\u{201D}",
+                "Third\nwrapped."
+            ]
+        );
+        assert_eq!(s[0].words, 1..4);
+        assert_eq!(s[2].words, 6..8);
     }
 
     #[test]
