@@ -38,9 +38,43 @@ pub struct Config {
     pub mode: Mode,
     /// How inputs are read.
     pub read: ReadOptions,
+    /// Told how far reading and hashing have got, for a progress display.
+    pub progress: Option<Observer>,
+}
+
+/// What a run reports while it reads and hashes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// What is being done: `reading`, `hashing`, `verifying`.
+    pub stage: &'static str,
+    /// Documents done so far in this stage.
+    pub documents: usize,
+    /// Bytes of text done so far in this stage.
+    pub bytes: u64,
+}
+
+/// A callback receiving [`Progress`]; it must be cheap, as it runs between batches.
+#[derive(Clone)]
+pub struct Observer(pub std::sync::Arc<dyn Fn(Progress) + Send + Sync>);
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Observer")
+    }
 }
 
 impl Config {
+    /// Reports progress to the observer, if any.
+    pub fn report(&self, stage: &'static str, documents: usize, bytes: u64) {
+        if let Some(Observer(f)) = &self.progress {
+            f(Progress {
+                stage,
+                documents,
+                bytes,
+            });
+        }
+    }
+
     /// A builder with the defaults.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
@@ -194,6 +228,7 @@ impl ConfigBuilder {
             banding,
             mode: self.mode,
             read: self.read,
+            progress: None,
         })
     }
 }
@@ -210,6 +245,27 @@ mod tests {
             (0.8, 5, 128, 10)
         );
         assert!(c.banding.bands * c.banding.rows <= 128);
+    }
+
+    #[test]
+    fn progress_reaches_the_observer() {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let mut c = Config::default();
+        c.report("hashing", 1, 2);
+        c.progress = Some(Observer(std::sync::Arc::new(move |p| {
+            sink.lock().unwrap().push(p)
+        })));
+        c.report("hashing", 3, 40);
+        let got = seen.lock().unwrap().clone();
+        assert_eq!(
+            got,
+            [Progress {
+                stage: "hashing",
+                documents: 3,
+                bytes: 40
+            }]
+        );
     }
 
     #[test]

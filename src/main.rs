@@ -4,9 +4,11 @@ mod cli;
 
 use clap::Parser;
 use dedupe::corpus::Origin;
-use dedupe::{clean, pipeline, report, Mode, Severity};
-use std::io::Write;
+use dedupe::{clean, pipeline, report, Mode, Observer, Progress, Severity};
+use indicatif::{ProgressBar, ProgressDrawTarget};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +29,17 @@ impl From<Exit> for ExitCode {
             Exit::Error => 2,
         })
     }
+}
+
+/// A spinner on stderr while reading and hashing, only when stderr is a terminal.
+fn progress_bar() -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_draw_target(ProgressDrawTarget::stderr());
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    Some(bar)
 }
 
 fn main() -> ExitCode {
@@ -65,8 +78,19 @@ fn print(bytes: &[u8]) -> anyhow::Result<bool> {
 }
 
 fn run(args: &cli::Args) -> anyhow::Result<Exit> {
-    let config = args.config()?;
+    let mut config = args.config()?;
     init_threads(args.analysis.threads)?;
+    let progress = progress_bar();
+    config.progress = progress.clone().map(|bar| {
+        Observer(Arc::new(move |p: Progress| {
+            bar.set_message(format!(
+                "{}: {} documents, {:.1} MB",
+                p.stage,
+                p.documents,
+                p.bytes as f64 / 1e6
+            ));
+        }))
+    });
     // The HTML page shows the documents' text, so it needs them kept.
     let (report, diagnostics, docs) = if args.html.is_some() && config.mode == Mode::Full {
         pipeline::run_with_documents(&args.paths, &config)?
@@ -74,6 +98,9 @@ fn run(args: &cli::Args) -> anyhow::Result<Exit> {
         let (report, diagnostics) = pipeline::run(&args.paths, &config)?;
         (report, diagnostics, Vec::new())
     };
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
     for d in &diagnostics {
         eprintln!("dedupe: {d}");
     }

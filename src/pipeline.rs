@@ -73,11 +73,28 @@ pub fn run_with_documents(
 ) -> Result<(Report, Vec<Diagnostic>, Vec<Document>)> {
     let (inputs, mut diags) = corpus::inputs(paths, &config.read)?;
     let mut timer = Timer::new();
-    let (docs, read_diags) = corpus::read_all(&inputs, &config.read);
+    let (docs, read_diags) = read_all(&inputs, config);
     timer.lap("read");
     diags.extend(read_diags);
     let (report, diags) = finish(analyze(&docs, config), diags);
     Ok((report, diags, docs))
+}
+
+/// [`corpus::read_all`], reporting progress per batch.
+fn read_all(inputs: &[Input], config: &Config) -> (Vec<Document>, Vec<Diagnostic>) {
+    if config.progress.is_none() {
+        return corpus::read_all(inputs, &config.read);
+    }
+    let (mut docs, mut diags) = (Vec::new(), Vec::new());
+    let mut bytes = 0u64;
+    corpus::stream(inputs, &config.read, BATCH_BYTES, |batch, d| {
+        bytes += batch.iter().map(|d| d.text.len() as u64).sum::<u64>();
+        docs.extend(batch);
+        diags.extend(d);
+        config.report("reading", docs.len(), bytes);
+    });
+    corpus::finish(&mut docs, &mut diags);
+    (docs, diags)
 }
 
 /// Sorts the diagnostics and copies them into the report's warnings.
@@ -325,8 +342,11 @@ fn near_duplicates_streaming(
 ) -> Report {
     let hasher = MinHasher::new(config.num_perm, config.seed);
     let mut hashed: Vec<Hashed> = Vec::new();
+    let (mut done, mut bytes) = (0usize, 0u64);
     corpus::stream(inputs, &config.read, BATCH_BYTES, |batch, d| {
         diags.extend(d);
+        done += batch.len();
+        bytes += batch.iter().map(|d| d.text.len() as u64).sum::<u64>();
         let out: Vec<Hashed> = batch
             .into_par_iter()
             .map_init(Vec::new, |words, doc| {
@@ -342,6 +362,7 @@ fn near_duplicates_streaming(
             })
             .collect();
         hashed.extend(out);
+        config.report("hashing", done, bytes);
     });
     hashed.par_sort_by(|a, b| a.name.cmp(&b.name));
     hashed.dedup_by(|a, b| a.name == b.name);
@@ -363,7 +384,10 @@ fn near_duplicates_streaming(
     }
     let mut sets: ahash::AHashMap<usize, Vec<u64>> = ahash::AHashMap::new();
     let mut changed = Vec::new();
+    let (mut done, mut bytes) = (0usize, 0u64);
     corpus::stream(inputs, &config.read, BATCH_BYTES, |batch, _| {
+        done += batch.len();
+        bytes += batch.iter().map(|d| d.text.len() as u64).sum::<u64>();
         let out: Vec<(usize, Vec<u64>, bool)> = batch
             .into_par_iter()
             .filter_map(|doc| {
@@ -380,6 +404,7 @@ fn near_duplicates_streaming(
             }
             sets.insert(i, set);
         }
+        config.report("verifying", done, bytes);
     });
     for i in changed {
         diags.push(Diagnostic {

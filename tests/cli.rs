@@ -14,6 +14,8 @@ const P002: &str = "seeds/002_896b3e09b23975d2.txt";
 fn seeds_report_what_a_reader_checks_first() {
     let out = dedupe(&root(), &["seeds/", "--threshold", "0.8"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    // No progress display when stderr is not a terminal, and nothing else to say.
+    assert_eq!(stderr(&out), "");
     let text = stdout(&out);
     // 004's five-paragraph block (13-21) repeats twice.
     assert!(
