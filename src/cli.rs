@@ -109,7 +109,7 @@ pub struct Analysis {
     #[arg(long, default_value = "id", value_name = "NAME")]
     pub id_field: String,
 
-    /// Skip text files larger than this (suffixes K, M, G).
+    /// Skip text files and JSONL lines larger than this (suffixes K, M, G; at most 4 GiB - 1).
     #[arg(long, default_value = "256M", value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: u64,
 
