@@ -406,11 +406,23 @@ fn walk(
 
 /// Reads every input, in parallel, into documents sorted by name.
 pub fn read_all(inputs: &[Input], opts: &ReadOptions) -> (Vec<Document>, Vec<Diagnostic>) {
+    read_all_observed(inputs, opts, |_, _| {})
+}
+
+/// [`read_all`], calling `progress(documents, bytes of text)` after each batch.
+pub fn read_all_observed(
+    inputs: &[Input],
+    opts: &ReadOptions,
+    mut progress: impl FnMut(usize, u64),
+) -> (Vec<Document>, Vec<Diagnostic>) {
     let mut docs = Vec::new();
     let mut diags = Vec::new();
-    stream(inputs, opts, usize::MAX, |batch, d| {
+    let mut bytes = 0u64;
+    stream(inputs, opts, 8 << 20, |batch, d| {
+        bytes += batch.iter().map(|d| d.text.len() as u64).sum::<u64>();
         docs.extend(batch);
         diags.extend(d);
+        progress(docs.len(), bytes);
     });
     finish(&mut docs, &mut diags);
     (docs, diags)

@@ -73,28 +73,12 @@ pub fn run_with_documents(
 ) -> Result<(Report, Vec<Diagnostic>, Vec<Document>)> {
     let (inputs, mut diags) = corpus::inputs(paths, &config.read)?;
     let mut timer = Timer::new();
-    let (docs, read_diags) = read_all(&inputs, config);
+    let (docs, read_diags) =
+        corpus::read_all_observed(&inputs, &config.read, |n, b| config.report("reading", n, b));
     timer.lap("read");
     diags.extend(read_diags);
     let (report, diags) = finish(analyze(&docs, config), diags);
     Ok((report, diags, docs))
-}
-
-/// [`corpus::read_all`], reporting progress per batch.
-fn read_all(inputs: &[Input], config: &Config) -> (Vec<Document>, Vec<Diagnostic>) {
-    if config.progress.is_none() {
-        return corpus::read_all(inputs, &config.read);
-    }
-    let (mut docs, mut diags) = (Vec::new(), Vec::new());
-    let mut bytes = 0u64;
-    corpus::stream(inputs, &config.read, BATCH_BYTES, |batch, d| {
-        bytes += batch.iter().map(|d| d.text.len() as u64).sum::<u64>();
-        docs.extend(batch);
-        diags.extend(d);
-        config.report("reading", docs.len(), bytes);
-    });
-    corpus::finish(&mut docs, &mut diags);
-    (docs, diags)
 }
 
 /// Sorts the diagnostics and copies them into the report's warnings.

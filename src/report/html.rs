@@ -575,12 +575,10 @@ fn highlight(text: &str, marks: &mut [Mark], out: &mut String) {
 }
 
 fn bar(x: Rounded) -> String {
-    let class = if x.0 >= 0.9 {
-        "hi"
-    } else if x.0 >= 0.7 {
-        "mid"
-    } else {
-        "lo"
+    let class = match super::Band::of(x) {
+        super::Band::High => "hi",
+        super::Band::Mid => "mid",
+        super::Band::Low => "lo",
     };
     format!(
         "<span class=\"bar\" title=\"originality {:.2}\"><span class=\"{class}\" style=\"width:{:.1}%\"></span></span><span class=\"score\">{:.2}</span>",

@@ -82,6 +82,28 @@ impl Serialize for Rounded {
     }
 }
 
+/// How original a document is, for colouring: at least 0.9, at least 0.7, or lower.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Band {
+    /// 0.9 and above.
+    High,
+    /// 0.7 to 0.9.
+    Mid,
+    /// Below 0.7.
+    Low,
+}
+
+impl Band {
+    /// The band of an originality score.
+    pub fn of(originality: Rounded) -> Band {
+        match originality.0 {
+            x if x >= 0.9 => Band::High,
+            x if x >= 0.7 => Band::Mid,
+            _ => Band::Low,
+        }
+    }
+}
+
 /// Per-document counts.
 #[derive(Clone, Debug, Serialize)]
 pub struct DocumentSummary {

@@ -53,12 +53,10 @@ impl Paint {
     }
     /// Originality: green when high, yellow, red when low.
     fn score(self, x: Rounded) -> String {
-        let code = if x.0 >= 0.9 {
-            "32"
-        } else if x.0 >= 0.7 {
-            "33"
-        } else {
-            "1;31"
+        let code = match super::Band::of(x) {
+            super::Band::High => "32",
+            super::Band::Mid => "33",
+            super::Band::Low => "1;31",
         };
         self.wrap(code, &two(x))
     }
