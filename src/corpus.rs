@@ -9,8 +9,8 @@
 //! - a text file larger than [`ReadOptions::max_file_bytes`] is skipped before it is read, and one
 //!   that grows past it while being read is skipped at the limit;
 //! - a JSONL line longer than the same limit is skipped, holding at most the limit meanwhile;
-//! - a file whose first 8 KiB hold a NUL byte is binary (the rule of git and grep), and the rest
-//!   of it is not read;
+//! - a file whose first 8 KiB hold NUL bytes is binary (the rule of git and grep) unless they are
+//!   stray bytes in text (see `mostly_text`), and the rest of a binary file is not read;
 //! - no document holds more than [`MAX_DOCUMENT_BYTES`] of text: positions are 32-bit.
 
 use crate::error::{Error, Result};
@@ -664,6 +664,9 @@ fn binary(head: &[u8]) -> Option<String> {
     let half = head.len() / 2;
     let (even, odd) = (nul_at(0), nul_at(1));
     let looks_utf16 = half >= 4 && (even.min(odd) == 0 && even.max(odd) * 2 >= half);
+    if !looks_utf16 && mostly_text(head) {
+        return None;
+    }
     Some(if looks_utf16 {
         "binary file (NUL bytes), skipped; it looks like UTF-16 without a byte-order mark \
          (convert it: iconv -f UTF-16LE -t UTF-8, or UTF-16BE)"
@@ -673,8 +676,25 @@ fn binary(head: &[u8]) -> Option<String> {
     })
 }
 
+/// True when a head holding NUL bytes is still text: valid UTF-8 (a character cut by the end of
+/// the head allowed) in which control bytes are under a quarter. OCR output and scraped pages
+/// carry stray NULs; executables, images and archives are not valid UTF-8, and records of small
+/// binary integers are mostly control bytes.
+fn mostly_text(head: &[u8]) -> bool {
+    let valid = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    };
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C | 0x1B))
+        .count();
+    valid && controls * 4 < head.len()
+}
+
 /// Decodes a file's bytes: UTF-16 by its byte-order mark, UTF-8 (a BOM skipped), lossily when
-/// invalid; a NUL byte in the first 8 KiB makes it binary, later ones are kept with a warning.
+/// invalid. NUL bytes in the first 8 KiB make it binary unless that head is mostly text; NULs
+/// kept in text are reported with a warning.
 fn decode(bytes: Vec<u8>) -> Decoded {
     if let Some(why) = binary(&bytes) {
         return Decoded::Binary(why);
@@ -683,8 +703,7 @@ fn decode(bytes: Vec<u8>) -> Decoded {
         return decode_utf16(&bytes);
     }
     let nuls = bytes.iter().filter(|&&b| b == 0).count();
-    let nul_note = (nuls > 0)
-        .then(|| format!("{nuls} NUL bytes after the first 8 KiB, kept as control characters"));
+    let nul_note = (nuls > 0).then(|| format!("{nuls} NUL bytes, kept as control characters"));
     let bom = if bytes.starts_with(&UTF8_BOM) { 3 } else { 0 };
     match String::from_utf8(bytes) {
         Ok(mut s) => {
@@ -1287,17 +1306,28 @@ mod tests {
     }
 
     #[test]
-    fn nul_bytes_decide_binary_only_in_the_head() {
-        let mut late = b"words ".repeat(2000);
-        late.extend(b"\0 and more words");
-        let Decoded::Text(t, _, note) = decode(late) else {
-            panic!("a NUL after 8 KiB is kept")
+    fn nul_bytes_make_binary_only_a_head_that_is_not_text() {
+        for (head, tail) in [("", "\0 and more words"), ("a title\0 ", "\0 and more")] {
+            let mut text = head.as_bytes().to_vec();
+            text.extend(b"words ".repeat(2000));
+            text.extend(tail.as_bytes());
+            let Decoded::Text(t, _, note) = decode(text) else {
+                panic!("stray NULs in text are kept")
+            };
+            assert!(t.starts_with(head) && t.ends_with(tail));
+            let nuls = t.bytes().filter(|&b| b == 0).count();
+            let expected = format!("{nuls} NUL bytes, kept as control characters");
+            assert_eq!(note.as_deref(), Some(expected.as_str()));
+        }
+        // Valid UTF-8 but a quarter control bytes: records of small integers.
+        let Decoded::Binary(_) = decode(b"\x01\0\0\0ab\x02\0\0\0cd".repeat(50)) else {
+            panic!("mostly control bytes is binary")
         };
-        assert!(t.ends_with("\0 and more words"));
-        assert_eq!(
-            note.as_deref(),
-            Some("1 NUL bytes after the first 8 KiB, kept as control characters")
-        );
+        // A character cut by the end of the probe does not make the head invalid.
+        let mut cut = "é".repeat(BINARY_PROBE_BYTES / 2 - 1).into_bytes();
+        cut.extend("\0é more".as_bytes());
+        assert!(std::str::from_utf8(&cut[..BINARY_PROBE_BYTES]).is_err());
+        assert!(mostly_text(&cut[..BINARY_PROBE_BYTES]));
         let Decoded::Binary(why) = decode(b"PK\x03\x04\0\0rest".to_vec()) else {
             panic!()
         };

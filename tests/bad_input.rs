@@ -332,24 +332,34 @@ fn binary_files_are_skipped_with_a_warning() {
 #[test]
 fn nul_bytes_inside_text() {
     let c = with_good();
-    // Past the first 8 KiB a NUL is a stray control character in text: kept, with a warning.
+    // A NUL among text is a stray control character (OCR output, scraped pages): kept, with a
+    // warning, wherever it is.
     let body = words(3000, 6);
     assert!(body.len() > 8192);
     c.file("late.txt", format!("{body}\0{body}"));
-    // In the first 8 KiB it makes the file binary (the rule of git and grep).
     c.file("early.txt", format!("title\0{body}"));
+    // A head that is mostly control bytes is binary, even when it is valid UTF-8.
+    c.file(
+        "records.dat",
+        b"\x01\0\0\0\x02\0\0\0abc\x03\0\0\0".repeat(100),
+    );
     let r = run_json(&c);
     r.expect(
         0,
-        "warning: ./late.txt: 1 NUL bytes after the first 8 KiB, kept as control characters",
+        "warning: ./late.txt: 1 NUL bytes, kept as control characters",
     )
     .expect(
         0,
-        "warning: ./early.txt: binary file (NUL bytes in its first 8 KiB)",
+        "warning: ./early.txt: 1 NUL bytes, kept as control characters",
+    )
+    .expect(
+        0,
+        "warning: ./records.dat: binary file (NUL bytes in its first 8 KiB), skipped",
     )
     .good_analysed();
     assert_eq!(r.doc("./late.txt")["words"], 6000);
-    assert_eq!(r.paths(), ["./good.txt", "./late.txt"]);
+    assert_eq!(r.doc("./early.txt")["words"], 3001);
+    assert_eq!(r.paths(), ["./early.txt", "./good.txt", "./late.txt"]);
 }
 
 #[test]
