@@ -8,7 +8,6 @@ use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criteri
 use dedupe::corpus::{Document, OffsetMap, Origin};
 use dedupe::minhash::MinHasher;
 use dedupe::segment::{word_hashes, Segmented};
-use dedupe::shingle::for_each_shingle;
 use dedupe::{pipeline, Config};
 
 /// Seeded text with the shape of news prose: sentences, paragraphs, some shared passages.
@@ -57,6 +56,7 @@ fn corpus(docs: usize, words_per_doc: usize) -> Vec<Document> {
                 name: format!("doc{d:05}.txt"),
                 text,
                 origin: Origin::File(format!("doc{d:05}.txt").into()),
+                at: 0,
                 offsets: OffsetMap::Identity,
             }
         })
@@ -100,14 +100,11 @@ fn stages(c: &mut Criterion) {
     let hasher = MinHasher::new(config.num_perm, config.seed);
     g.bench_function(BenchmarkId::new("500x600", "shingle+minhash"), |b| {
         let mut words = Vec::new();
-        let mut shingles = Vec::new();
         b.iter(|| {
             for d in &docs {
                 words.clear();
-                shingles.clear();
                 word_hashes(&d.text, &mut words);
-                for_each_shingle(&words, config.shingle, |h| shingles.push(h));
-                black_box(hasher.signature(shingles.iter().copied()));
+                black_box(hasher.signature_of_words(&words, config.shingle));
             }
         })
     });

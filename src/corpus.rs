@@ -167,6 +167,9 @@ pub struct Document {
     pub text: String,
     /// Where it came from.
     pub origin: Origin,
+    /// Where it starts in its input: 0 for a text file, the byte offset of its line in the
+    /// (decompressed) JSONL stream for a record. [`reread`] finds it again by this.
+    pub at: u64,
     /// Decoded → raw byte offsets (raw offsets of a JSONL record are into its text field).
     pub offsets: OffsetMap,
 }
@@ -612,6 +615,7 @@ pub fn decode_document(path: &Path, bytes: Vec<u8>) -> (Option<Document>, Option
                 name: path.display().to_string(),
                 text,
                 origin: Origin::File(path.to_path_buf()),
+                at: 0,
                 offsets,
             };
             (
@@ -822,11 +826,182 @@ fn read_jsonl(
     }
 }
 
+/// Where a document that [`stream`] handed over can be found again: its input (an index into the
+/// inputs streamed) and, for a JSONL record, its line and byte offset ([`Document::at`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    /// Index of the input.
+    pub input: u32,
+    /// Byte offset of the record's line in the decompressed stream; 0 for a text file.
+    pub at: u64,
+    /// The record's line (1-based); 0 for a text file.
+    pub line: usize,
+}
+
+/// Finds the [`Place`] of documents read from a list of inputs.
+pub struct Places<'a>(ahash::AHashMap<&'a Path, u32>);
+
+impl<'a> Places<'a> {
+    /// The places of documents read from `inputs`.
+    pub fn new(inputs: &'a [Input]) -> Places<'a> {
+        let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 inputs");
+        Places(
+            inputs
+                .iter()
+                .enumerate()
+                .map(|(i, input)| (input.path.as_path(), index(i)))
+                .collect(),
+        )
+    }
+
+    /// Where `doc` is; `None` for a document that was not read from these inputs.
+    pub fn of(&self, doc: &Document) -> Option<Place> {
+        let (path, line) = match &doc.origin {
+            Origin::File(p) => (p, 0),
+            Origin::Jsonl(p, line) => (p, *line),
+        };
+        let input = *self.0.get(path.as_path())?;
+        Some(Place {
+            input,
+            at: doc.at,
+            line,
+        })
+    }
+}
+
+/// Reads again the texts of documents that an earlier [`stream`] of the same `inputs` handed
+/// over, from their places alone: a text file whole, a JSONL record by seeking to its line (or
+/// reading a gzip stream up to it), so that the rest of the inputs is neither read nor parsed.
+/// `sink` gets, about `batch_bytes` of text at a time, each wanted document's index in `wanted`
+/// with its text as it reads now. A document that can no longer be read, or no longer parses, is
+/// left out: the caller notices the gap.
+pub fn reread(
+    inputs: &[Input],
+    wanted: &[Place],
+    opts: &ReadOptions,
+    batch_bytes: usize,
+    mut sink: impl FnMut(Vec<(usize, String)>),
+) {
+    let mut order: Vec<usize> = (0..wanted.len()).collect();
+    order.sort_unstable_by_key(|&w| wanted[w]);
+    let mut batch: Vec<(usize, Pending)> = Vec::new();
+    let mut bytes = 0usize;
+    let mut flush = |batch: &mut Vec<(usize, Pending)>, bytes: &mut usize| {
+        let texts: Vec<(usize, String)> = std::mem::take(batch)
+            .into_par_iter()
+            .filter_map(|(w, pending)| Some((w, pending.text(opts)?)))
+            .collect();
+        *bytes = 0;
+        sink(texts);
+    };
+    let mut rest = &order[..];
+    while let Some(&first) = rest.first() {
+        let input = &inputs[wanted[first].input as usize];
+        let same = rest
+            .iter()
+            .take_while(|&&w| wanted[w].input == wanted[first].input)
+            .count();
+        let (group, next) = rest.split_at(same);
+        rest = next;
+        if !input.jsonl {
+            let len = fs::metadata(&input.path).map_or(0, |m| m.len() as usize);
+            bytes += len;
+            batch.push((first, Pending::File(&input.path)));
+        } else if let Ok(mut lines) = LineSeeker::open(&input.path) {
+            for &w in group {
+                let place = wanted[w];
+                if let Some(line) = lines.line_at(place.at, opts.limit()) {
+                    bytes += line.len();
+                    batch.push((w, Pending::Line(&input.path, place.line, line)));
+                }
+                if bytes >= batch_bytes {
+                    flush(&mut batch, &mut bytes);
+                }
+            }
+        }
+        if bytes >= batch_bytes {
+            flush(&mut batch, &mut bytes);
+        }
+    }
+    if !batch.is_empty() {
+        flush(&mut batch, &mut bytes);
+    }
+}
+
+/// A document [`reread`] has located but not yet decoded.
+enum Pending<'a> {
+    File(&'a Path),
+    Line(&'a Path, usize, Vec<u8>),
+}
+
+impl Pending<'_> {
+    fn text(self, opts: &ReadOptions) -> Option<String> {
+        match self {
+            Pending::File(path) => read_text_file(path, opts).0.map(|d| d.text),
+            Pending::Line(path, line, raw) => parse_record(path, line, &raw, opts)
+                .ok()
+                .flatten()
+                .map(|(_, d)| d.text),
+        }
+    }
+}
+
+/// Reads the lines of a JSONL file at given offsets, in increasing order: seeking in a plain file,
+/// reading up to them in a gzip stream.
+enum LineSeeker {
+    Plain(BufReader<fs::File>, u64),
+    Gz(BufReader<MultiGzDecoder<fs::File>>, u64),
+}
+
+impl LineSeeker {
+    fn open(path: &Path) -> io::Result<LineSeeker> {
+        let file = fs::File::open(path)?;
+        let gz = path.to_string_lossy().to_lowercase().ends_with(".gz");
+        Ok(if gz {
+            LineSeeker::Gz(BufReader::new(MultiGzDecoder::new(file)), 0)
+        } else {
+            LineSeeker::Plain(BufReader::new(file), 0)
+        })
+    }
+
+    /// The line starting at byte `at` of the stream, or `None` when it cannot be read or is
+    /// longer than `max` bytes (then no more than `max` bytes of it are held).
+    fn line_at(&mut self, at: u64, max: u64) -> Option<Vec<u8>> {
+        let (reader, pos): (&mut dyn BufRead, &mut u64) = match self {
+            LineSeeker::Plain(r, pos) => {
+                // Relative seeks within the buffer keep it: neighbouring lines cost no read.
+                let ok = match at.checked_sub(*pos).and_then(|d| i64::try_from(d).ok()) {
+                    Some(d) => r.seek_relative(d).is_ok(),
+                    None => io::Seek::seek(r, io::SeekFrom::Start(at)).is_ok(),
+                };
+                if !ok {
+                    return None;
+                }
+                *pos = at;
+                (r, pos)
+            }
+            LineSeeker::Gz(r, pos) => {
+                let skip = at.checked_sub(*pos)?;
+                let skipped = io::copy(&mut r.by_ref().take(skip), &mut io::sink()).ok()?;
+                *pos += skipped;
+                if skipped < skip {
+                    return None;
+                }
+                (r, pos)
+            }
+        };
+        let mut buf = Vec::new();
+        let (n, kept) = read_line_bounded(reader, &mut buf, max).ok()?;
+        *pos += n as u64;
+        kept.then_some(buf)
+    }
+}
+
 /// Reads JSONL from `reader` as the reader reads the file `path` (already decompressed): one
 /// document per non-blank line, a UTF-8 byte-order mark skipped, lines longer than the limit
 /// skipped without being held, duplicate ids renamed `ID@LINE`. Documents and diagnostics go to
 /// `sink` a batch of about `batch_bytes` (at most 64 MiB) at a time.
-pub fn read_jsonl_from<R: Read>(
+pub fn read_jsonl_from<R: Read + Send>(
     path: &Path,
     mut reader: R,
     opts: &ReadOptions,
@@ -851,106 +1026,263 @@ pub fn read_jsonl_from<R: Read>(
             ),
         );
     }
+    // Byte offset of the next line in the stream.
+    let mut at = 0u64;
     if head.starts_with(&UTF8_BOM) {
         head.drain(..3);
+        at = 3;
     }
-    let mut reader = BufReader::with_capacity(1 << 20, io::Cursor::new(head).chain(reader));
+    let reader = io::Cursor::new(head).chain(reader);
     let batch_bytes = batch_bytes.clamp(1, 64 << 20);
-    let max_line = opts.limit();
+    let max_line = usize::try_from(opts.limit()).unwrap_or(usize::MAX);
     // Ids (and the names given to duplicates) already taken, with the line that took them.
     let mut taken = ahash::AHashMap::<String, usize>::new();
     // Messages about single lines: the first MAX_LISTED of each severity, then a count, so that a
     // file of millions of bad lines (a wrong --text-field) does not print millions of messages.
     let mut listed = Listed::default();
-    let mut lineno = 0usize;
-    let mut eof = false;
-    while !eof {
-        // A line over the limit is kept as its length, so diagnostics stay in line order.
-        let mut lines: Vec<(usize, std::result::Result<Vec<u8>, usize>)> = Vec::new();
-        let mut diags = Vec::new();
-        let mut bytes = 0;
-        while bytes < batch_bytes {
-            let mut buf = Vec::new();
-            match read_line_bounded(&mut reader, &mut buf, max_line) {
-                Ok((0, _)) => {
-                    eof = true;
-                    break;
-                }
-                Ok((n, kept)) => {
-                    lineno += 1;
-                    // What a held line costs beyond its bytes, so that a batch of very many
-                    // short lines stays as small as one of few long ones.
-                    bytes += n + 64;
-                    if !kept {
-                        lines.push((lineno, Err(n)));
-                    } else if !buf.trim_ascii().is_empty() {
-                        lines.push((lineno, Ok(buf)));
-                    }
-                }
-                Err(e) => {
-                    diags.push(diag(
-                        path,
-                        Some(lineno + 1),
-                        Severity::Error,
-                        format!("read failed, rest of file skipped: {e}"),
-                    ));
-                    eof = true;
+    // One thread reads and splits the next batch while this one parses and hands on the last.
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || {
+            let mut batches = LineBatches::new(reader, at, max_line);
+            loop {
+                let batch = batches.next(batch_bytes);
+                let last = batch.end;
+                if tx.send(batch).is_err() || last {
                     break;
                 }
             }
+        });
+        for batch in rx {
+            process_batch(path, opts, batch, &mut taken, &mut listed, sink);
         }
-        let parsed: Vec<_> = lines
-            .into_par_iter()
-            .map(|(n, line)| match line {
-                Ok(line) => parse_record(path, n, &line, opts),
-                Err(len) => Err(diag(
-                    path,
-                    Some(n),
-                    Severity::Error,
-                    opts.over_limit("line", len as u64),
-                )),
-            })
-            .collect();
-        let mut docs = Vec::new();
-        let failed = std::mem::take(&mut diags);
-        for r in parsed {
-            match r {
-                Ok(Some((id, mut doc))) => {
-                    let line = doc_line(&doc);
-                    if let Some(&first) = taken.get(&id) {
-                        let mut name = format!("{id}@{line}");
-                        while taken.contains_key(&name) {
-                            name = format!("{name}@{line}");
-                        }
-                        listed.push(
-                            &mut diags,
-                            diag(
-                                path,
-                                Some(line),
-                                Severity::Warning,
-                                format!(
-                                    "duplicate id {id:?} (first on line {first}); named {}#{name}",
-                                    path.display(),
-                                ),
+    });
+}
+
+/// Parses one batch of lines and hands its documents and diagnostics to `sink`, renaming
+/// duplicate ids.
+fn process_batch(
+    path: &Path,
+    opts: &ReadOptions,
+    batch: LineBatch,
+    taken: &mut ahash::AHashMap<String, usize>,
+    listed: &mut Listed,
+    sink: &mut dyn FnMut(Vec<Document>, Vec<Diagnostic>),
+) {
+    let bytes = &batch.bytes;
+    let parsed: Vec<_> = batch
+        .lines
+        .into_par_iter()
+        .map(|(n, at, line)| match line {
+            Ok(range) => parse_record(path, n, &bytes[range], opts)
+                .map(|r| r.map(|(id, doc)| (id, Document { at, ..doc }))),
+            Err(len) => Err(diag(
+                path,
+                Some(n),
+                Severity::Error,
+                opts.over_limit("line", len as u64),
+            )),
+        })
+        .collect();
+    let mut docs = Vec::new();
+    let mut diags = Vec::new();
+    for r in parsed {
+        match r {
+            Ok(Some((id, mut doc))) => {
+                let line = doc_line(&doc);
+                if let Some(&first) = taken.get(&id) {
+                    let mut name = format!("{id}@{line}");
+                    while taken.contains_key(&name) {
+                        name = format!("{name}@{line}");
+                    }
+                    listed.push(
+                        &mut diags,
+                        diag(
+                            path,
+                            Some(line),
+                            Severity::Warning,
+                            format!(
+                                "duplicate id {id:?} (first on line {first}); named {}#{name}",
+                                path.display(),
                             ),
-                        );
-                        doc.name = format!("{}#{name}", path.display());
-                        taken.insert(name, line);
-                    } else {
-                        taken.insert(id, line);
-                    }
-                    docs.push(doc);
+                        ),
+                    );
+                    doc.name = format!("{}#{name}", path.display());
+                    taken.insert(name, line);
+                } else {
+                    taken.insert(id, line);
                 }
-                Ok(None) => {}
-                Err(d) => listed.push(&mut diags, d),
+                docs.push(doc);
+            }
+            Ok(None) => {}
+            Err(d) => listed.push(&mut diags, d),
+        }
+    }
+    if let Some((line, e)) = batch.failed {
+        diags.push(diag(
+            path,
+            Some(line),
+            Severity::Error,
+            format!("read failed, rest of file skipped: {e}"),
+        ));
+    }
+    if batch.end {
+        listed.finish(path, &mut diags);
+    }
+    if !docs.is_empty() || !diags.is_empty() {
+        sink(docs, diags);
+    }
+}
+
+/// A line of a [`LineBatch`]: its number (1-based), its stream offset, and its range in the
+/// batch's bytes, or only its length when it is over the limit (not held), so that diagnostics
+/// stay in line order.
+type BatchLine = (
+    usize,
+    u64,
+    std::result::Result<std::ops::Range<usize>, usize>,
+);
+
+/// Lines of a stream, a batch at a time: the bytes of whole lines in one buffer, no allocation
+/// or copy per line.
+struct LineBatch {
+    bytes: Vec<u8>,
+    /// Each line's number (1-based), stream offset, and range in `bytes`; a line over the limit
+    /// is only its length (not held), so that diagnostics stay in line order.
+    lines: Vec<(
+        usize,
+        u64,
+        std::result::Result<std::ops::Range<usize>, usize>,
+    )>,
+    /// A read error: the line it hit and what it was. Nothing more is read.
+    failed: Option<(usize, io::Error)>,
+    /// The last batch of the stream.
+    end: bool,
+}
+
+/// Splits a stream into [`LineBatch`]es.
+struct LineBatches<R> {
+    reader: R,
+    /// The start of an unfinished line, carried into the next batch.
+    pending: Vec<u8>,
+    /// Stream offset of `pending`.
+    at: u64,
+    /// Lines handed out so far.
+    lineno: usize,
+    /// Longest line held, in bytes.
+    max: usize,
+    eof: bool,
+}
+
+/// Bytes read from the stream at a time.
+const READ_BYTES: usize = 1 << 20;
+
+impl<R: Read> LineBatches<R> {
+    fn new(reader: R, at: u64, max: usize) -> LineBatches<R> {
+        LineBatches {
+            reader,
+            pending: Vec::new(),
+            at,
+            lineno: 0,
+            max,
+            eof: false,
+        }
+    }
+
+    /// The next lines, about `batch_bytes` of them (each line counts 64 bytes more than its
+    /// length, so that a batch of very many short lines stays as small as one of few long ones).
+    fn next(&mut self, batch_bytes: usize) -> LineBatch {
+        let mut bytes = std::mem::take(&mut self.pending);
+        let mut lines = Vec::new();
+        let (mut start, mut scan, mut cost) = (0, 0, 0);
+        let mut failed = None;
+        while cost < batch_bytes {
+            if let Some(i) = bytes[scan..].iter().position(|&b| b == b'\n') {
+                let end = scan + i + 1;
+                self.push_line(&mut lines, start..end);
+                cost += end - start + 64;
+                (start, scan) = (end, end);
+                continue;
+            }
+            scan = bytes.len();
+            if bytes.len() - start > self.max {
+                // Over the limit: drop what is held of it and read on to its end.
+                let held = bytes.len() - start;
+                bytes.truncate(start);
+                match self.skip_line(&mut bytes) {
+                    Ok(rest) => {
+                        self.lineno += 1;
+                        lines.push((self.lineno, self.at, Err(held + rest)));
+                        self.at += (held + rest) as u64;
+                        cost += 64;
+                    }
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+                scan = start;
+                continue;
+            }
+            if self.eof {
+                // After a read error the last line is cut short: not a line.
+                if start < bytes.len() && failed.is_none() {
+                    self.push_line(&mut lines, start..bytes.len());
+                    start = bytes.len();
+                }
+                break;
+            }
+            let want = READ_BYTES.min(self.max + 1 - (bytes.len() - start));
+            match (&mut self.reader).take(want as u64).read_to_end(&mut bytes) {
+                Ok(n) => self.eof = n < want,
+                // What was read before the error still gives its whole lines.
+                Err(e) => {
+                    failed = Some(e);
+                    self.eof = true;
+                }
             }
         }
-        diags.extend(failed);
-        if eof {
-            listed.finish(path, &mut diags);
+        let end = failed.is_some() || (self.eof && start == bytes.len());
+        let failed = failed.map(|e| (self.lineno + 1, e));
+        if !end {
+            self.pending = bytes[start..].to_vec();
         }
-        if !docs.is_empty() || !diags.is_empty() {
-            sink(docs, diags);
+        bytes.truncate(start);
+        LineBatch {
+            bytes,
+            lines,
+            failed,
+            end,
+        }
+    }
+
+    fn push_line(&mut self, lines: &mut Vec<BatchLine>, range: std::ops::Range<usize>) {
+        self.lineno += 1;
+        let len = range.len();
+        lines.push((self.lineno, self.at, Ok(range)));
+        self.at += len as u64;
+    }
+
+    /// Reads past the end of the current line, holding none of it: the bytes it had beyond what
+    /// was held. What follows its newline is appended to `bytes`.
+    fn skip_line(&mut self, bytes: &mut Vec<u8>) -> io::Result<usize> {
+        let mut block = vec![0u8; 64 << 10];
+        let mut total = 0;
+        loop {
+            let n = match self.reader.read(&mut block) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                self.eof = true;
+                return Ok(total);
+            }
+            if let Some(i) = block[..n].iter().position(|&b| b == b'\n') {
+                bytes.extend_from_slice(&block[i + 1..n]);
+                return Ok(total + i + 1);
+            }
+            total += n;
         }
     }
 }
@@ -1000,13 +1332,12 @@ impl Listed {
 /// Reads one line, through its `\n`, into `buf`, holding at most `max` bytes of it (plus the
 /// `\n`). Returns the bytes consumed (0 at the end of input) and whether the line was kept: a
 /// longer line is consumed, not kept, and `buf` is left empty.
-fn read_line_bounded<R: BufRead>(
+fn read_line_bounded<R: BufRead + ?Sized>(
     r: &mut R,
     buf: &mut Vec<u8>,
     max: u64,
 ) -> io::Result<(usize, bool)> {
-    let n = r
-        .by_ref()
+    let n = (&mut *r)
         .take(max.saturating_add(1))
         .read_until(b'\n', buf)?;
     if (n as u64) <= max || buf.last() == Some(&b'\n') {
@@ -1097,6 +1428,7 @@ fn parse_record(path: &Path, line: usize, raw: &[u8], opts: &ReadOptions) -> Rec
             name: format!("{}#{id}", path.display()),
             text: body,
             origin: Origin::Jsonl(path.to_path_buf(), line),
+            at: 0,
             offsets: OffsetMap::Identity,
         },
     )))

@@ -79,23 +79,44 @@ impl MinHasher {
 
     /// The signature of a set given as shingle hashes (duplicates are harmless).
     pub fn signature(&self, shingles: impl IntoIterator<Item = u64>) -> Signature {
-        let mut bins = vec![u32::MAX; self.num_perm];
-        let mut filled = vec![false; self.num_perm];
-        let mut any = false;
+        let mut bins = self.start();
         for s in shingles {
-            let v = fmix64(s ^ self.seed);
-            let bin = fast_range(v >> 32, self.num_perm);
-            let value = v as u32;
-            if !filled[bin] || value < bins[bin] {
-                bins[bin] = value;
-                filled[bin] = true;
-            }
-            any = true;
+            self.add(&mut bins, s);
         }
-        if !any {
+        self.finish(bins)
+    }
+
+    /// The signature of the `k`-word shingles of `words` (word hashes), hashed as they slide by.
+    pub fn signature_of_words(&self, words: &[u64], k: usize) -> Signature {
+        let mut bins = self.start();
+        crate::shingle::for_each_shingle(words, k, |s| self.add(&mut bins, s));
+        self.finish(bins)
+    }
+
+    fn start(&self) -> Vec<u32> {
+        vec![EMPTY; self.num_perm]
+    }
+
+    /// Adds one shingle hash to `bins`: the bin its hash picks keeps its minimum value.
+    #[inline]
+    fn add(&self, bins: &mut [u32], shingle: u64) {
+        let v = mum(shingle ^ self.seed, MIX);
+        let bin = fast_range(v >> 32, bins.len());
+        // EMPTY marks an unreached bin, so a value never takes it. Branch-free: which bin
+        // lowers is unpredictable.
+        let value = (v as u32).min(EMPTY - 1);
+        bins[bin] = bins[bin].min(value);
+    }
+
+    /// The signature of the shingles added to `bins`, its empty bins densified.
+    fn finish(&self, mut bins: Vec<u32>) -> Signature {
+        if bins.iter().all(|&b| b == EMPTY) {
             return Signature(Box::new([]));
         }
-        self.densify(&mut bins, &filled);
+        if bins.contains(&EMPTY) {
+            let filled: Vec<bool> = bins.iter().map(|&b| b != EMPTY).collect();
+            self.densify(&mut bins, &filled);
+        }
         Signature(bins.into_boxed_slice())
     }
 
@@ -120,6 +141,11 @@ impl MinHasher {
         }
     }
 }
+
+/// The value of a bin no shingle reached.
+const EMPTY: u32 = u32::MAX;
+/// Multiplier mixing a seeded shingle hash into a bin and a value.
+const MIX: u64 = 0xe703_7ed1_a0b4_28db;
 
 /// Maps a hash uniformly onto `0..n` (Lemire's multiply-shift).
 #[inline]

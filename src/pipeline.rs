@@ -3,13 +3,13 @@
 
 use crate::analyze::{boilerplate, overlap, repeats};
 use crate::config::{Config, Mode};
-use crate::corpus::{self, Diagnostic, Document, Input};
+use crate::corpus::{self, Diagnostic, Document, Input, Place, Places};
 use crate::error::Result;
 use crate::minhash::{MinHasher, Signature};
 use crate::report::{self, Report, Rounded};
 use crate::score::{Coverage, Kind};
 use crate::segment::{word_hashes, Segmented};
-use crate::shingle::{for_each_shingle, shingle_set};
+use crate::shingle::shingle_set;
 use crate::types::{DocId, Loc, Span};
 use crate::{lsh, verify};
 use rayon::prelude::*;
@@ -165,16 +165,11 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
     let hasher = MinHasher::new(config.num_perm, config.seed);
     let signatures: Vec<Signature> = segs
         .par_iter()
-        .map_init(
-            || (Vec::new(), Vec::new()),
-            |(words, shingles), s| {
-                words.clear();
-                shingles.clear();
-                words.extend(s.words.iter().map(|w| w.hash));
-                for_each_shingle(words, config.shingle, |h| shingles.push(h));
-                hasher.signature(shingles.iter().copied())
-            },
-        )
+        .map_init(Vec::new, |words, s| {
+            words.clear();
+            words.extend(s.words.iter().map(|w| w.hash));
+            hasher.signature_of_words(words, config.shingle)
+        })
         .collect();
     let names: Vec<&str> = docs.iter().map(|d| d.name.as_str()).collect();
     let candidates = lsh::candidates(&signatures, config.banding);
@@ -309,6 +304,7 @@ struct Hashed {
     name: String,
     signature: Signature,
     fingerprint: u64,
+    place: Place,
 }
 
 fn fingerprint(words: &[u64]) -> u64 {
@@ -324,7 +320,9 @@ fn near_duplicates_streaming(
     config: &Config,
     diags: &mut Vec<Diagnostic>,
 ) -> Report {
+    let mut timer = Timer::new();
     let hasher = MinHasher::new(config.num_perm, config.seed);
+    let places = Places::new(inputs);
     let mut hashed: Vec<Hashed> = Vec::new();
     let (mut done, mut bytes) = (0usize, 0u64);
     corpus::stream(inputs, &config.read, BATCH_BYTES, |batch, d| {
@@ -336,11 +334,10 @@ fn near_duplicates_streaming(
             .map_init(Vec::new, |words, doc| {
                 words.clear();
                 word_hashes(&doc.text, words);
-                let mut shingles = Vec::with_capacity(words.len());
-                for_each_shingle(words, config.shingle, |h| shingles.push(h));
                 Hashed {
-                    signature: hasher.signature(shingles),
+                    signature: hasher.signature_of_words(words, config.shingle),
                     fingerprint: fingerprint(words),
+                    place: places.of(&doc).expect("streamed from these inputs"),
                     name: doc.name,
                 }
             })
@@ -355,31 +352,34 @@ fn near_duplicates_streaming(
         .iter_mut()
         .map(|h| std::mem::replace(&mut h.signature, Signature(Box::new([]))))
         .collect();
+    timer.lap("signatures");
     let candidates = lsh::candidates(&signatures, config.banding);
+    timer.lap("candidates");
     if candidates.is_empty() {
         return report;
     }
-    // Second pass: shingle sets of the documents in candidate pairs only.
-    let mut needed: ahash::AHashMap<&str, usize> = ahash::AHashMap::new();
-    for &(a, b) in &candidates {
-        for d in [a, b] {
-            needed.insert(hashed[d.index()].name.as_str(), d.index());
-        }
-    }
+    // Second pass: shingle sets of the documents in candidate pairs only, read again by place.
+    let mut needed: Vec<usize> = candidates
+        .iter()
+        .flat_map(|&(a, b)| [a.index(), b.index()])
+        .collect();
+    needed.sort_unstable();
+    needed.dedup();
+    let wanted: Vec<Place> = needed.iter().map(|&i| hashed[i].place).collect();
     let mut sets: ahash::AHashMap<usize, Vec<u64>> = ahash::AHashMap::new();
     let mut changed = Vec::new();
     let (mut done, mut bytes) = (0usize, 0u64);
-    corpus::stream(inputs, &config.read, BATCH_BYTES, |batch, _| {
+    corpus::reread(inputs, &wanted, &config.read, BATCH_BYTES, |batch| {
         done += batch.len();
-        bytes += batch.iter().map(|d| d.text.len() as u64).sum::<u64>();
+        bytes += batch.iter().map(|(_, t)| t.len() as u64).sum::<u64>();
         let out: Vec<(usize, Vec<u64>, bool)> = batch
             .into_par_iter()
-            .filter_map(|doc| {
-                let &i = needed.get(doc.name.as_str())?;
+            .map(|(w, text)| {
+                let i = needed[w];
                 let mut words = Vec::new();
-                word_hashes(&doc.text, &mut words);
+                word_hashes(&text, &mut words);
                 let same = fingerprint(&words) == hashed[i].fingerprint;
-                Some((i, shingle_set(&words, config.shingle), same))
+                (i, shingle_set(&words, config.shingle), same)
             })
             .collect();
         for (i, set, same) in out {
@@ -390,12 +390,23 @@ fn near_duplicates_streaming(
         }
         config.report("verifying", done, bytes);
     });
-    for i in changed {
+    timer.lap(&format!("second pass ({} documents)", needed.len()));
+    let gone = needed.iter().filter(|i| !sets.contains_key(i));
+    for (&i, why) in changed
+        .iter()
+        .map(|i| {
+            (
+                i,
+                "changed while being read; verified against the second reading",
+            )
+        })
+        .chain(gone.map(|i| (i, "could not be read again; its pairs were not verified")))
+    {
         diags.push(Diagnostic {
             path: hashed[i].name.clone(),
             line: None,
             severity: corpus::Severity::Warning,
-            message: "changed while being read; verified against the second reading".into(),
+            message: why.into(),
         });
     }
     let empty: Vec<u64> = Vec::new();
@@ -404,5 +415,6 @@ fn near_duplicates_streaming(
     let (pairs, clusters) = near_duplicate_lists(&names, &signatures, &candidates, &set_of, config);
     report.near_duplicates = pairs;
     report.clusters = clusters;
+    timer.lap("verify");
     report
 }

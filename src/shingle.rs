@@ -1,6 +1,15 @@
 //! Shingles: hashes of `k` consecutive words, built from the word hashes without allocating.
+//!
+//! A shingle's hash is a polynomial in its word hashes, `w0·M^(k-1) + w1·M^(k-2) + … + w(k-1)`
+//! (wrapping), finished by one multiply-fold. Sliding the window one word costs two
+//! multiplications: the first word's term is taken out and the next word's added.
 
-use crate::hash::{combine, fmix64};
+use crate::hash::mum;
+
+/// The polynomial's multiplier: odd, with well-spread bits.
+const M: u64 = 0x9e37_79b9_7f4a_7c15;
+/// Folds the window length into the finished hash.
+const FINISH: u64 = 0xd6e8_feb8_6659_fd93;
 
 /// Calls `f` with the hash of every `k`-word shingle of `words`, in order. A document shorter
 /// than `k` words (but not empty) has one shingle made of all its words, so that short documents
@@ -8,26 +17,41 @@ use crate::hash::{combine, fmix64};
 #[inline]
 pub fn for_each_shingle(words: &[u64], k: usize, mut f: impl FnMut(u64)) {
     let k = k.max(1);
-    if words.is_empty() {
+    if words.len() <= k {
+        if !words.is_empty() {
+            f(shingle_hash(words));
+        }
         return;
     }
-    if words.len() < k {
-        f(shingle_hash(words));
-        return;
-    }
-    for window in words.windows(k) {
-        f(shingle_hash(window));
+    // M^(k-1): the weight of the word leaving the window.
+    let out = (1..k).fold(1u64, |p, _| p.wrapping_mul(M));
+    let mut h = polynomial(&words[..k]);
+    f(finish(h, k));
+    for (&gone, &new) in words.iter().zip(&words[k..]) {
+        h = h
+            .wrapping_sub(gone.wrapping_mul(out))
+            .wrapping_mul(M)
+            .wrapping_add(new);
+        f(finish(h, k));
     }
 }
 
 /// Hash of one shingle (a window of word hashes).
 #[inline]
 pub fn shingle_hash(window: &[u64]) -> u64 {
-    let mut h = window[0];
-    for &w in &window[1..] {
-        h = combine(h, w);
-    }
-    fmix64(h ^ window.len() as u64)
+    finish(polynomial(window), window.len())
+}
+
+#[inline]
+fn polynomial(window: &[u64]) -> u64 {
+    window
+        .iter()
+        .fold(0u64, |h, &w| h.wrapping_mul(M).wrapping_add(w))
+}
+
+#[inline]
+fn finish(h: u64, len: usize) -> u64 {
+    mum(h ^ len as u64, FINISH)
 }
 
 /// The sorted, deduplicated shingle set of `words`.
@@ -80,6 +104,17 @@ mod tests {
         for_each_shingle(&words[..3], 5, |h| short.push(h));
         assert_eq!(short.len(), 1);
         for_each_shingle(&[], 5, |_| panic!("no shingle for no words"));
+    }
+
+    #[test]
+    fn sliding_equals_hashing_each_window() {
+        let words: Vec<u64> = (0..40u64).map(|i| crate::hash::fmix64(i * 7 + 1)).collect();
+        for k in 1..=9 {
+            let mut slid = Vec::new();
+            for_each_shingle(&words, k, |h| slid.push(h));
+            let each: Vec<u64> = words.windows(k).map(shingle_hash).collect();
+            assert_eq!(slid, each, "k = {k}");
+        }
     }
 
     #[test]
