@@ -1040,13 +1040,16 @@ pub fn read_jsonl_from<R: Read + Send>(
     // Messages about single lines: the first MAX_LISTED of each severity, then a count, so that a
     // file of millions of bad lines (a wrong --text-field) does not print millions of messages.
     let mut listed = Listed::default();
-    // One thread reads and splits the next batch while this one parses and hands on the last.
+    // One thread reads and splits the next batch while this one parses and hands on the last;
+    // the buffers go back to the reader, so that memory is not mapped afresh for every batch.
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let (back, spare) = std::sync::mpsc::channel::<Vec<u8>>();
         scope.spawn(move || {
             let mut batches = LineBatches::new(reader, at, max_line);
             loop {
-                let batch = batches.next(batch_bytes);
+                let buffer = spare.try_recv().unwrap_or_default();
+                let batch = batches.next(batch_bytes, buffer);
                 let last = batch.end;
                 if tx.send(batch).is_err() || last {
                     break;
@@ -1054,13 +1057,15 @@ pub fn read_jsonl_from<R: Read + Send>(
             }
         });
         for batch in rx {
-            process_batch(path, opts, batch, &mut taken, &mut listed, sink);
+            let buffer = process_batch(path, opts, batch, &mut taken, &mut listed, sink);
+            // The reader may be gone after its last batch.
+            let _ = back.send(buffer);
         }
     });
 }
 
 /// Parses one batch of lines and hands its documents and diagnostics to `sink`, renaming
-/// duplicate ids.
+/// duplicate ids. Gives back the batch's buffer.
 fn process_batch(
     path: &Path,
     opts: &ReadOptions,
@@ -1068,7 +1073,7 @@ fn process_batch(
     taken: &mut ahash::AHashMap<String, usize>,
     listed: &mut Listed,
     sink: &mut dyn FnMut(Vec<Document>, Vec<Diagnostic>),
-) {
+) -> Vec<u8> {
     let bytes = &batch.bytes;
     let parsed: Vec<_> = batch
         .lines
@@ -1132,6 +1137,28 @@ fn process_batch(
     if !docs.is_empty() || !diags.is_empty() {
         sink(docs, diags);
     }
+    batch.bytes
+}
+
+/// Position of the first `\n` in `bytes`, eight bytes at a time.
+fn find_newline(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut eights = bytes.chunks_exact(8);
+    for (i, eight) in (&mut eights).enumerate() {
+        let v = u64::from_le_bytes(eight.try_into().expect("8 bytes")) ^ (ONES * u64::from(b'\n'));
+        // The lowest byte that is zero sets its high bit (higher bytes may be misflagged, which
+        // does not matter for the first one).
+        let zero = v.wrapping_sub(ONES) & !v & (ONES * 0x80);
+        if zero != 0 {
+            return Some(i * 8 + zero.trailing_zeros() as usize / 8);
+        }
+    }
+    let done = bytes.len() - eights.remainder().len();
+    eights
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| done + i)
 }
 
 /// A line of a [`LineBatch`]: its number (1-based), its stream offset, and its range in the
@@ -1191,13 +1218,18 @@ impl<R: Read> LineBatches<R> {
 
     /// The next lines, about `batch_bytes` of them (each line counts 64 bytes more than its
     /// length, so that a batch of very many short lines stays as small as one of few long ones).
-    fn next(&mut self, batch_bytes: usize) -> LineBatch {
-        let mut bytes = std::mem::take(&mut self.pending);
+    /// `buffer` is spare memory to hold them.
+    fn next(&mut self, batch_bytes: usize, mut buffer: Vec<u8>) -> LineBatch {
+        buffer.clear();
+        buffer.reserve(batch_bytes.min(self.max) + READ_BYTES + self.pending.len());
+        buffer.extend_from_slice(&self.pending);
+        self.pending.clear();
+        let mut bytes = buffer;
         let mut lines = Vec::new();
         let (mut start, mut scan, mut cost) = (0, 0, 0);
         let mut failed = None;
         while cost < batch_bytes {
-            if let Some(i) = bytes[scan..].iter().position(|&b| b == b'\n') {
+            if let Some(i) = find_newline(&bytes[scan..]) {
                 let end = scan + i + 1;
                 self.push_line(&mut lines, start..end);
                 cost += end - start + 64;
@@ -1245,7 +1277,7 @@ impl<R: Read> LineBatches<R> {
         let end = failed.is_some() || (self.eof && start == bytes.len());
         let failed = failed.map(|e| (self.lineno + 1, e));
         if !end {
-            self.pending = bytes[start..].to_vec();
+            self.pending.extend_from_slice(&bytes[start..]);
         }
         bytes.truncate(start);
         LineBatch {
@@ -1635,6 +1667,28 @@ mod tests {
             panic!()
         };
         assert_eq!((t.as_str(), map.raw(0)), ("", 2));
+    }
+
+    #[test]
+    fn newlines_are_found_eight_bytes_at_a_time() {
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut bytes = vec![b'x'; len];
+                // Bytes that differ from '\n' by one bit, or borrow in the zero-byte test.
+                for (i, b) in bytes.iter_mut().enumerate() {
+                    *b = [b'x', 0x0B, 0x08, 0x8A, 0x00][i % 5];
+                }
+                // A first newline at `at` (none when `at == len`), and another after it.
+                if at < len {
+                    bytes[at] = b'\n';
+                }
+                if at + 3 < len {
+                    bytes[at + 3] = b'\n';
+                }
+                let expected = (at < len).then_some(at);
+                assert_eq!(find_newline(&bytes), expected, "len {len}, at {at}");
+            }
+        }
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl Timer {
 }
 
 /// Text handed to the signature stage at a time in streaming mode.
-const BATCH_BYTES: usize = 8 << 20;
+const BATCH_BYTES: usize = 2 << 20;
 
 /// Runs the analysis the configuration asks for over `paths`.
 ///

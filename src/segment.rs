@@ -284,17 +284,15 @@ fn ascii_words(line: &[u8], mut f: impl FnMut(usize, usize)) {
                 _ => false,
             }
     };
-    // A run of `_` alone is not a word.
-    let word = |start: usize, end: usize| {
-        class(start) != JOINER || line[start..end].iter().any(u8::is_ascii_alphanumeric)
-    };
     let (mut start, mut inside) = (0, false);
     // A run starting here continues the word before it, across a joining character.
     let mut resume = usize::MAX;
     // 1 when the byte before the block is a word character.
     let mut carry = 0u64;
-    for (b, chunk) in line.chunks(64).enumerate() {
-        let base = b * 64;
+    // One block more than whole blocks: the last, partial or empty, ends a run that reaches the
+    // end of the line with an edge at `n`, so that words are handed over in one place.
+    for base in (0..=n / 64).map(|b| b * 64) {
+        let chunk = &line[base..n.min(base + 64)];
         let mut mask = 0u64;
         let mut eights = chunk.chunks_exact(8);
         for (i, eight) in (&mut eights).enumerate() {
@@ -321,14 +319,14 @@ fn ascii_words(line: &[u8], mut f: impl FnMut(usize, usize)) {
                 inside = false;
                 if joins(p) {
                     resume = p + 1;
-                } else if word(start, p) {
+                } else if class(start) != JOINER
+                    || line[start..p].iter().any(u8::is_ascii_alphanumeric)
+                {
+                    // (A run of `_` alone is not a word.)
                     f(start, p);
                 }
             }
         }
-    }
-    if inside && word(start, n) {
-        f(start, n);
     }
 }
 
@@ -366,6 +364,12 @@ fn hash_ascii_word(word: &[u8]) -> u64 {
 #[inline(always)]
 fn hash_ascii_in(text: &[u8], start: usize, end: usize) -> u64 {
     let len = end - start;
+    if len < 8 && start + 8 <= text.len() {
+        // Most words: one load, masked to the word.
+        let v = u64::from_le_bytes(text[start..start + 8].try_into().expect("8 bytes"));
+        let v = v & ((1u64 << (8 * len)) - 1);
+        return crate::hash::finish_tail(crate::hash::seed_for_len(len), lower8(v));
+    }
     let tail = len % 8;
     if tail == 0 || end - tail + 8 > text.len() {
         return hash_ascii_word(&text[start..end]);
@@ -612,6 +616,17 @@ mod tests {
             let mut fast = Vec::new();
             ascii_words(s.as_bytes(), |a, b| fast.push((a, &s[a..b])));
             let slow: Vec<_> = s.unicode_word_indices().collect();
+            prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn ascii_hashes_equal_hashing_each_lowercased_word(s in "([aZ09_.' ,]|Abcdefgh|bcdefghij){0,60}") {
+            let mut fast = Vec::new();
+            word_hashes(&s, &mut fast);
+            let slow: Vec<u64> = s
+                .unicode_words()
+                .map(|w| hash_bytes(w.to_lowercase().as_bytes()))
+                .collect();
             prop_assert_eq!(fast, slow);
         }
 
