@@ -7,7 +7,8 @@
 //! boilerplate, not evidence of reuse. Hits of one document pair are then chained into passages,
 //! bridging gaps of up to `max_gap` words on both sides along one diagonal, so a changed word does
 //! not split a passage in two; nearby chains are merged, chance fragments dropped by their seed
-//! count and density, and weaker second alignments of text already reported dropped.
+//! count and density, the fragments left of one reused passage (edited or reordered sentences)
+//! joined, and weaker second alignments of text already reported dropped.
 
 use crate::hash::{combine, fmix64, hash_bytes};
 use crate::segment::Segmented;
@@ -57,17 +58,34 @@ const SKIP: usize = 2;
 /// `min_words` on: near-verbatim reuse.
 const CLOSE_DENSITY: f64 = 0.7;
 
-/// A passage matching more loosely (down to `min_density`) must be this long, in words: short,
-/// loose matches are what two articles on one topic share without reuse. 40 words keeps most of
-/// PAN13's obfuscated cases while the seed articles, five reports of one event, show no such
-/// topical matches (see eval/README.md).
+/// A passage matching more loosely (down to `min_density`) must be this long, in words, on its
+/// longer side (an obfuscated copy may drop half its source's words): short, loose matches are
+/// what two articles on one topic share without reuse. 40 words keeps most of PAN13's obfuscated
+/// cases while the seed articles, five reports of one event, show no such topical matches (see
+/// eval/README.md).
 const LOOSE_MIN_WORDS: u32 = 40;
 
-/// How much lower than its denser part a merged passage's density may be.
-const MAX_DILUTION: f64 = 0.25;
+/// How much lower than its denser part a merged passage's density may be. 0.35 rather than
+/// 0.25 since a merge can no longer stretch a passage by realigning its words (see
+/// `MIN_EXTENSION_DENSITY`): PAN13 random obfuscation plagdet 0.808 -> 0.820, verbatim 0.9556 ->
+/// 0.9546, seeds unchanged.
+const MAX_DILUTION: f64 = 0.35;
 
 /// Chains of one pair within this many `max_gap`s of each other are merged into one passage.
 const MERGE_FACTOR: usize = 4;
+
+/// A merge that realigns words of the larger chain on one side may stretch the other side only
+/// if the smaller chain's seeds cover this share of the words added there.
+const MIN_EXTENSION_DENSITY: f64 = 0.5;
+
+/// Reported passages of one pair within this many `max_gap`s of each other in both documents
+/// are joined into one.
+const JOIN_FACTOR: usize = 5;
+
+/// A hit whose `b` words the passage already covers may push the passage's end in `a` at most
+/// this many words: further, it aligns copied words to a second occurrence in `a` (a date or
+/// name the source repeats just after the copied text).
+const REALIGN_SLACK: u32 = 3;
 
 /// Common English function words. Seeds skip them: they carry no evidence of reuse and they are
 /// the words an editor most often changes.
@@ -261,6 +279,7 @@ fn chain(hits: &[Hit], params: Params) -> Vec<Passage> {
                     && h.b0 <= p.b.end + gap
                     && h.b1 + gap >= p.b.start
                     && (p.diagonal - diagonal).unsigned_abs() <= u64::from(gap)
+                    && (h.b0 < p.b.start || h.b1 > p.last_b || h.a1 <= p.a.end + REALIGN_SLACK)
             })
             .min_by_key(|p| ((p.diagonal - diagonal).unsigned_abs(), u32::MAX - p.a.end));
         match fits {
@@ -292,29 +311,68 @@ fn chain(hits: &[Hit], params: Params) -> Vec<Passage> {
     // what was reused.
     open.retain(|p| p.seeds >= 2);
     let merged = merge_nearby(open, (MERGE_FACTOR * params.max_gap) as u32);
-    let kept: Vec<Passage> = merged
+    let kept: Vec<Open> = merged
         .into_iter()
-        .filter_map(|p| {
+        .filter(|p| {
             let (la, lb) = (p.a.len() as u32, p.b.len() as u32);
             let min = params.min_words as u32;
             if la < min || lb < min || p.seeds < params.min_seeds {
-                return None;
+                return false;
             }
             let density = p.density();
             // Loosely matching text must be long to count: short, loose matches are what two
-            // articles on one topic share without any reuse.
-            let strong = density >= CLOSE_DENSITY
-                || (la.min(lb) >= LOOSE_MIN_WORDS && density >= params.min_density);
-            strong.then_some(Passage {
-                a,
-                b,
-                a_words: p.a.start as usize..p.a.end as usize,
-                b_words: p.b.start as usize..p.b.end as usize,
-                similarity: density,
-            })
+            // articles on one topic share without any reuse. The longer side counts: an
+            // obfuscated copy often drops many of its source's words.
+            density >= CLOSE_DENSITY
+                || (la.max(lb) >= LOOSE_MIN_WORDS && density >= params.min_density)
         })
         .collect();
-    drop_shadowed(kept)
+    let passages = join_reported(kept, (JOIN_FACTOR * params.max_gap) as u32)
+        .into_iter()
+        .map(|p| Passage {
+            a,
+            b,
+            a_words: p.a.start as usize..p.a.end as usize,
+            b_words: p.b.start as usize..p.b.end as usize,
+            similarity: p.density(),
+        })
+        .collect();
+    drop_shadowed(passages)
+}
+
+/// Joins passages of one pair, each strong enough to report on its own, that lie within `gap`
+/// words of each other in both documents: the fragments of one reused passage whose sentences
+/// were edited or reordered are one finding.
+fn join_reported(mut found: Vec<Open>, gap: u32) -> Vec<Open> {
+    found.sort_by_key(|p| (p.a.start, p.b.start));
+    // Two alignments of the same words are not fragments of one passage.
+    let near = |x: &Range<u32>, y: &Range<u32>| {
+        x.start <= y.end + gap
+            && y.start <= x.end + gap
+            && 2 * shared(x, y) < x.len().min(y.len()) as u32
+    };
+    let mut out: Vec<Open> = Vec::with_capacity(found.len());
+    for p in found {
+        let mut cur = p;
+        // Joining grows a passage, which may bring it near one joined before.
+        while let Some(i) = out
+            .iter()
+            .position(|q| near(&q.a, &cur.a) && near(&q.b, &cur.b))
+        {
+            let q = out.swap_remove(i);
+            cur = Open {
+                a: q.a.start.min(cur.a.start)..q.a.end.max(cur.a.end),
+                b: q.b.start.min(cur.b.start)..q.b.end.max(cur.b.end),
+                covered_a: q.covered_a + cur.covered_a,
+                covered_b: q.covered_b + cur.covered_b,
+                last_b: q.last_b.max(cur.last_b),
+                diagonal: cur.diagonal,
+                seeds: q.seeds + cur.seeds,
+            };
+        }
+        out.push(cur);
+    }
+    out
 }
 
 /// Merges chains of one pair that lie within `gap` words of each other in both documents: one
@@ -338,7 +396,24 @@ fn merge_nearby(mut found: Vec<Open>, gap: u32) -> Vec<Open> {
             // Bridging must not dilute a close match into a loose one: a verbatim quote does
             // not annex a stock phrase three lines up.
             let dense = merged.density() + MAX_DILUTION >= last.density().max(p.density());
-            if near_a && near_b && dense {
+            // A smaller chain that mostly realigns words of the larger one on one side (the
+            // source repeats a phrase, say) may stretch the other side only if its seeds cover
+            // what it adds there: a stray pair of words twenty words off does not extend a
+            // verbatim copy.
+            let (big, small) = if last.seeds >= p.seeds {
+                (&*last, &p)
+            } else {
+                (&p, &*last)
+            };
+            let realigns = 2 * shared(&small.a, &big.a) >= small.a.len() as u32
+                || 2 * shared(&small.b, &big.b) >= small.b.len() as u32;
+            let covers = |covered: u32, added: usize| {
+                added == 0 || f64::from(covered) >= MIN_EXTENSION_DENSITY * added as f64
+            };
+            let worth = !realigns
+                || (covers(small.covered_a, merged.a.len() - big.a.len())
+                    && covers(small.covered_b, merged.b.len() - big.b.len()));
+            if near_a && near_b && dense && worth {
                 std::mem::swap(last, &mut merged);
                 continue;
             }
@@ -346,6 +421,11 @@ fn merge_nearby(mut found: Vec<Open>, gap: u32) -> Vec<Open> {
         out.push(p);
     }
     out
+}
+
+/// Number of positions two ranges share.
+fn shared(x: &Range<u32>, y: &Range<u32>) -> u32 {
+    x.end.min(y.end).saturating_sub(x.start.max(y.start))
 }
 
 /// Drops a passage when a longer passage of the same pair covers half of it in either document:
