@@ -1,14 +1,19 @@
 //! Throughput of each stage in bytes of text per second, on a generated corpus.
 //!
-//! `cargo bench --bench pipeline -- segment` runs one group. Groups: `segment` (words and
-//! paragraphs), `signature` (word hashes → shingles → MinHash), `near_duplicates` (the streaming
-//! doc-level stage: signatures, LSH, verification), `pipeline` (the full analysis).
+//! `cargo bench --bench pipeline -- segment` runs one group. Groups, in pipeline order: `read`
+//! (JSONL lines → documents), `segment` (words and paragraphs), `signature` (word hashes →
+//! shingles → MinHash), `near_duplicates` (the streaming doc-level mode end to end on a JSONL
+//! file: read, signatures, LSH, exact verification), `analyze` (repeats, overlaps and boilerplate
+//! on segmented documents, each on its own), `pipeline` (the full analysis of documents in memory).
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use dedupe::corpus::{Document, OffsetMap, Origin};
+use dedupe::analyze::{boilerplate, overlap, repeats};
+use dedupe::config::Mode;
+use dedupe::corpus::{self, Document, OffsetMap, Origin, ReadOptions};
 use dedupe::minhash::MinHasher;
 use dedupe::segment::{word_hashes, Segmented};
 use dedupe::{pipeline, Config};
+use std::path::Path;
 
 /// Seeded text with the shape of news prose: sentences, paragraphs, some shared passages.
 fn corpus(docs: usize, words_per_doc: usize) -> Vec<Document> {
@@ -67,10 +72,40 @@ fn bytes(docs: &[Document]) -> u64 {
     docs.iter().map(|d| d.text.len() as u64).sum()
 }
 
+/// The documents as JSONL records `{"id": …, "text": …}`.
+fn jsonl(docs: &[Document]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for d in docs {
+        let record = serde_json::json!({"id": d.name, "text": d.text});
+        serde_json::to_writer(&mut out, &record).expect("in memory");
+        out.push(b'\n');
+    }
+    out
+}
+
 fn stages(c: &mut Criterion) {
     let docs = corpus(500, 600);
     let size = bytes(&docs);
     let config = Config::default();
+    let records = jsonl(&docs);
+
+    let mut g = c.benchmark_group("read");
+    g.throughput(Throughput::Bytes(records.len() as u64));
+    g.bench_function(BenchmarkId::new("500x600", "jsonl"), |b| {
+        let opts = ReadOptions::default();
+        b.iter(|| {
+            let mut n = 0;
+            corpus::read_jsonl_from(
+                Path::new("bench.jsonl"),
+                black_box(records.as_slice()),
+                &opts,
+                2 << 20,
+                &mut |batch, _| n += batch.len(),
+            );
+            n
+        })
+    });
+    g.finish();
 
     let mut g = c.benchmark_group("segment");
     g.throughput(Throughput::Bytes(size));
@@ -107,6 +142,43 @@ fn stages(c: &mut Criterion) {
                 black_box(hasher.signature_of_words(&words, config.shingle));
             }
         })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("near_duplicates");
+    g.sample_size(20);
+    g.throughput(Throughput::Bytes(size));
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = dir.path().join("corpus.jsonl");
+    std::fs::write(&file, &records).expect("write the corpus");
+    let doc_level = Config {
+        mode: Mode::NearDuplicates,
+        ..Config::default()
+    };
+    g.bench_function(BenchmarkId::new("500x600", "jsonl file"), |b| {
+        b.iter(|| black_box(pipeline::run(std::slice::from_ref(&file), &doc_level)))
+    });
+    g.finish();
+
+    let segs: Vec<Segmented> = docs.iter().map(|d| Segmented::new(&d.text)).collect();
+    let mut g = c.benchmark_group("analyze");
+    g.sample_size(20);
+    g.throughput(Throughput::Bytes(size));
+    g.bench_function(BenchmarkId::new("500x600", "repeats"), |b| {
+        b.iter(|| {
+            segs.iter()
+                .map(|s| repeats::find(s, config.threshold, config.shingle).len())
+                .sum::<usize>()
+        })
+    });
+    let refs: Vec<&Segmented> = segs.iter().collect();
+    let params = pipeline::overlap_params(&config, docs.len());
+    g.bench_function(BenchmarkId::new("500x600", "overlaps"), |b| {
+        b.iter(|| overlap::find(black_box(&refs), params).len())
+    });
+    let texts: Vec<(&str, &Segmented)> = docs.iter().map(|d| d.text.as_str()).zip(&segs).collect();
+    g.bench_function(BenchmarkId::new("500x600", "boilerplate"), |b| {
+        b.iter(|| boilerplate::find(black_box(&texts)).len())
     });
     g.finish();
 

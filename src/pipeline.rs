@@ -81,6 +81,17 @@ pub fn run_with_documents(
     Ok((report, diags, docs))
 }
 
+/// The passage stage's parameters for a corpus of `num_documents` under `config`.
+pub fn overlap_params(config: &Config, num_documents: usize) -> overlap::Params {
+    overlap::Params {
+        min_words: config.min_overlap,
+        max_gap: config.overlap_gap,
+        max_docs: boilerplate::recurrence_bar(num_documents).max(16),
+        min_density: 0.4,
+        min_seeds: 3,
+    }
+}
+
 /// Sorts the diagnostics and copies them into the report's warnings.
 fn finish(mut report: Report, mut diags: Vec<Diagnostic>) -> (Report, Vec<Diagnostic>) {
     diags.sort();
@@ -202,16 +213,7 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
         .collect();
     timer.lap("repeats");
     let seg_refs: Vec<&Segmented> = segs.iter().collect();
-    let passages = overlap::find(
-        &seg_refs,
-        overlap::Params {
-            min_words: config.min_overlap,
-            max_gap: config.overlap_gap,
-            max_docs: boilerplate::recurrence_bar(docs.len()).max(16),
-            min_density: 0.4,
-            min_seeds: 3,
-        },
-    );
+    let passages = overlap::find(&seg_refs, overlap_params(config, docs.len()));
     timer.lap("overlaps");
     let texts: Vec<(&str, &Segmented)> = docs.iter().map(|d| d.text.as_str()).zip(&segs).collect();
     let found_boilerplate = boilerplate::find(&texts);
