@@ -61,7 +61,7 @@ fn corpus(docs: usize, words_per_doc: usize) -> Vec<Document> {
                 name: format!("doc{d:05}.txt"),
                 text,
                 origin: Origin::File(format!("doc{d:05}.txt").into()),
-                at: 0,
+                at: 0..0,
                 offsets: OffsetMap::Identity,
             }
         })

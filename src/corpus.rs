@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// The most text one document may hold, in bytes (4 GiB − 1): word positions are 32-bit.
@@ -167,9 +168,9 @@ pub struct Document {
     pub text: String,
     /// Where it came from.
     pub origin: Origin,
-    /// Where it starts in its input: 0 for a text file, the byte offset of its line in the
-    /// (decompressed) JSONL stream for a record. [`reread`] finds it again by this.
-    pub at: u64,
+    /// The bytes of its input it was read from: the whole text file, or its line (with the line
+    /// break) in the decompressed JSONL stream. [`reread`] finds it again by this.
+    pub at: Range<u64>,
     /// Decoded → raw byte offsets (raw offsets of a JSONL record are into its text field).
     pub offsets: OffsetMap,
 }
@@ -601,6 +602,7 @@ fn read_text_file(path: &Path, opts: &ReadOptions) -> (Option<Document>, Option<
 /// byte-order mark, else UTF-8 (a BOM skipped, invalid bytes replaced with U+FFFD); binary when
 /// the first [`BINARY_PROBE_BYTES`] hold a NUL byte. The diagnostic says what was not as given.
 pub fn decode_document(path: &Path, bytes: Vec<u8>) -> (Option<Document>, Option<Diagnostic>) {
+    let raw_len = bytes.len() as u64;
     match decode(bytes) {
         Decoded::Text(text, offsets, note) => {
             if text.len() as u64 > MAX_DOCUMENT_BYTES {
@@ -615,7 +617,7 @@ pub fn decode_document(path: &Path, bytes: Vec<u8>) -> (Option<Document>, Option
                 name: path.display().to_string(),
                 text,
                 origin: Origin::File(path.to_path_buf()),
-                at: 0,
+                at: 0..raw_len,
                 offsets,
             };
             (
@@ -818,8 +820,7 @@ fn read_jsonl(
             )
         }
     };
-    let gz = path.to_string_lossy().to_lowercase().ends_with(".gz");
-    if gz {
+    if is_gz(path) {
         read_jsonl_from(path, MultiGzDecoder::new(file), opts, batch_bytes, sink);
     } else {
         read_jsonl_from(path, file, opts, batch_bytes, sink);
@@ -827,13 +828,16 @@ fn read_jsonl(
 }
 
 /// Where a document that [`stream`] handed over can be found again: its input (an index into the
-/// inputs streamed) and, for a JSONL record, its line and byte offset ([`Document::at`]).
+/// inputs streamed), the bytes it was read from ([`Document::at`]) and, for a JSONL record, its
+/// line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Place {
     /// Index of the input.
     pub input: u32,
-    /// Byte offset of the record's line in the decompressed stream; 0 for a text file.
-    pub at: u64,
+    /// Start of [`Document::at`].
+    pub start: u64,
+    /// End of [`Document::at`].
+    pub end: u64,
     /// The record's line (1-based); 0 for a text file.
     pub line: usize,
 }
@@ -863,7 +867,8 @@ impl<'a> Places<'a> {
         let input = *self.0.get(path.as_path())?;
         Some(Place {
             input,
-            at: doc.at,
+            start: doc.at.start,
+            end: doc.at.end,
             line,
         })
     }
@@ -885,8 +890,8 @@ pub fn reread(
     let mut order: Vec<usize> = (0..wanted.len()).collect();
     order.sort_unstable_by_key(|&w| wanted[w]);
     let mut batch: Vec<(usize, Pending)> = Vec::new();
-    let mut bytes = 0usize;
-    let mut flush = |batch: &mut Vec<(usize, Pending)>, bytes: &mut usize| {
+    let mut bytes = 0u64;
+    let mut flush = |batch: &mut Vec<(usize, Pending)>, bytes: &mut u64| {
         let texts: Vec<(usize, String)> = std::mem::take(batch)
             .into_par_iter()
             .filter_map(|(w, pending)| Some((w, pending.text(opts)?)))
@@ -894,32 +899,31 @@ pub fn reread(
         *bytes = 0;
         sink(texts);
     };
-    let mut rest = &order[..];
-    while let Some(&first) = rest.first() {
-        let input = &inputs[wanted[first].input as usize];
-        let same = rest
-            .iter()
-            .take_while(|&&w| wanted[w].input == wanted[first].input)
-            .count();
-        let (group, next) = rest.split_at(same);
-        rest = next;
-        if !input.jsonl {
-            let len = fs::metadata(&input.path).map_or(0, |m| m.len() as usize);
-            bytes += len;
-            batch.push((first, Pending::File(&input.path)));
-        } else if let Ok(mut lines) = LineSeeker::open(&input.path) {
-            for &w in group {
-                let place = wanted[w];
-                if let Some(line) = lines.line_at(place.at, opts.limit()) {
-                    bytes += line.len();
-                    batch.push((w, Pending::Line(&input.path, place.line, line)));
-                }
-                if bytes >= batch_bytes {
-                    flush(&mut batch, &mut bytes);
-                }
+    let mut gz: Option<(u32, GzLines)> = None;
+    for w in order {
+        let place = wanted[w];
+        let input = &inputs[place.input as usize];
+        let pending = if !input.jsonl {
+            Pending::File(&input.path)
+        } else if !is_gz(&input.path) {
+            // Read by the worker that parses it: the main thread does no I/O.
+            Pending::Range(&input.path, place)
+        } else {
+            // A gzip stream is read from its start, once, by this thread.
+            if !matches!(&gz, Some((i, _)) if *i == place.input) {
+                gz = GzLines::open(&input.path).ok().map(|g| (place.input, g));
             }
-        }
-        if bytes >= batch_bytes {
+            let Some((_, lines)) = gz.as_mut() else {
+                continue;
+            };
+            match lines.line_at(place.start, opts.limit()) {
+                Some(line) => Pending::Line(&input.path, place.line, line),
+                None => continue,
+            }
+        };
+        bytes += place.end - place.start;
+        batch.push((w, pending));
+        if bytes >= batch_bytes as u64 {
             flush(&mut batch, &mut bytes);
         }
     }
@@ -928,71 +932,74 @@ pub fn reread(
     }
 }
 
-/// A document [`reread`] has located but not yet decoded.
+/// A document [`reread`] has located but not yet read or decoded.
 enum Pending<'a> {
+    /// A whole text file.
     File(&'a Path),
+    /// A line of a plain JSONL file, still to be read.
+    Range(&'a Path, Place),
+    /// A line read from a gzip stream: its number and bytes.
     Line(&'a Path, usize, Vec<u8>),
 }
 
 impl Pending<'_> {
     fn text(self, opts: &ReadOptions) -> Option<String> {
-        match self {
-            Pending::File(path) => read_text_file(path, opts).0.map(|d| d.text),
-            Pending::Line(path, line, raw) => parse_record(path, line, &raw, opts)
+        let record = |path: &Path, line: usize, raw: &[u8]| {
+            parse_record(path, line, raw, opts)
                 .ok()
                 .flatten()
-                .map(|(_, d)| d.text),
+                .map(|(_, d)| d.text)
+        };
+        match self {
+            Pending::File(path) => read_text_file(path, opts).0.map(|d| d.text),
+            Pending::Range(path, place) => {
+                let len = place.end - place.start;
+                if len > opts.limit() + 1 {
+                    return None;
+                }
+                let mut file = fs::File::open(path).ok()?;
+                io::Seek::seek(&mut file, io::SeekFrom::Start(place.start)).ok()?;
+                let mut raw = vec![0; len as usize];
+                file.read_exact(&mut raw).ok()?;
+                record(path, place.line, &raw)
+            }
+            Pending::Line(path, line, raw) => record(path, line, &raw),
         }
     }
 }
 
-/// Reads the lines of a JSONL file at given offsets, in increasing order: seeking in a plain file,
-/// reading up to them in a gzip stream.
-enum LineSeeker {
-    Plain(BufReader<fs::File>, u64),
-    Gz(BufReader<MultiGzDecoder<fs::File>>, u64),
+/// True for a path that names a gzip file.
+fn is_gz(path: &Path) -> bool {
+    path.to_string_lossy().to_lowercase().ends_with(".gz")
 }
 
-impl LineSeeker {
-    fn open(path: &Path) -> io::Result<LineSeeker> {
-        let file = fs::File::open(path)?;
-        let gz = path.to_string_lossy().to_lowercase().ends_with(".gz");
-        Ok(if gz {
-            LineSeeker::Gz(BufReader::new(MultiGzDecoder::new(file)), 0)
-        } else {
-            LineSeeker::Plain(BufReader::new(file), 0)
+/// Reads the lines of a gzip JSONL stream at given offsets, in increasing order, by reading up to
+/// them.
+struct GzLines {
+    reader: BufReader<MultiGzDecoder<fs::File>>,
+    pos: u64,
+}
+
+impl GzLines {
+    fn open(path: &Path) -> io::Result<GzLines> {
+        Ok(GzLines {
+            reader: BufReader::new(MultiGzDecoder::new(fs::File::open(path)?)),
+            pos: 0,
         })
     }
 
     /// The line starting at byte `at` of the stream, or `None` when it cannot be read or is
     /// longer than `max` bytes (then no more than `max` bytes of it are held).
     fn line_at(&mut self, at: u64, max: u64) -> Option<Vec<u8>> {
-        let (reader, pos): (&mut dyn BufRead, &mut u64) = match self {
-            LineSeeker::Plain(r, pos) => {
-                // Relative seeks within the buffer keep it: neighbouring lines cost no read.
-                let ok = match at.checked_sub(*pos).and_then(|d| i64::try_from(d).ok()) {
-                    Some(d) => r.seek_relative(d).is_ok(),
-                    None => io::Seek::seek(r, io::SeekFrom::Start(at)).is_ok(),
-                };
-                if !ok {
-                    return None;
-                }
-                *pos = at;
-                (r, pos)
-            }
-            LineSeeker::Gz(r, pos) => {
-                let skip = at.checked_sub(*pos)?;
-                let skipped = io::copy(&mut r.by_ref().take(skip), &mut io::sink()).ok()?;
-                *pos += skipped;
-                if skipped < skip {
-                    return None;
-                }
-                (r, pos)
-            }
-        };
+        let skip = at.checked_sub(self.pos)?;
+        let skipped = io::copy(&mut (&mut self.reader).take(skip), &mut io::sink()).ok()?;
+        self.pos += skipped;
+        if skipped < skip {
+            return None;
+        }
         let mut buf = Vec::new();
-        let (n, kept) = read_line_bounded(reader, &mut buf, max).ok()?;
-        *pos += n as u64;
+        let (n, kept) = read_line_bounded(&mut self.reader, &mut buf, max).ok()?;
+        self.pos += n as u64;
         kept.then_some(buf)
     }
 }
@@ -1079,8 +1086,11 @@ fn process_batch(
         .lines
         .into_par_iter()
         .map(|(n, at, line)| match line {
-            Ok(range) => parse_record(path, n, &bytes[range], opts)
-                .map(|r| r.map(|(id, doc)| (id, Document { at, ..doc }))),
+            Ok(range) => {
+                let at = at..at + range.len() as u64;
+                parse_record(path, n, &bytes[range], opts)
+                    .map(|r| r.map(|(id, doc)| (id, Document { at, ..doc })))
+            }
             Err(len) => Err(diag(
                 path,
                 Some(n),
@@ -1460,7 +1470,7 @@ fn parse_record(path: &Path, line: usize, raw: &[u8], opts: &ReadOptions) -> Rec
             name: format!("{}#{id}", path.display()),
             text: body,
             origin: Origin::Jsonl(path.to_path_buf(), line),
-            at: 0,
+            at: 0..raw.len() as u64,
             offsets: OffsetMap::Identity,
         },
     )))

@@ -9,7 +9,7 @@ use crate::minhash::{MinHasher, Signature};
 use crate::report::{self, Report, Rounded};
 use crate::score::{Coverage, Kind};
 use crate::segment::{word_hashes, Segmented};
-use crate::shingle::shingle_set;
+use crate::shingle::{jaccard, shingle_set};
 use crate::types::{DocId, Loc, Span};
 use crate::{lsh, verify};
 use rayon::prelude::*;
@@ -136,15 +136,15 @@ fn empty_report(config: &Config, num_documents: usize) -> Report {
     }
 }
 
-/// Verified pairs and clusters, named.
-fn near_duplicate_lists<'a>(
+/// Verified pairs and clusters, named; `exact(a, b)` is the exact Jaccard of a candidate pair.
+fn near_duplicate_lists(
     names: &[&str],
     signatures: &[Signature],
     candidates: &[(DocId, DocId)],
-    sets: &(dyn Fn(DocId) -> &'a [u64] + Sync),
+    exact: &(dyn Fn(DocId, DocId) -> f64 + Sync),
     config: &Config,
 ) -> (Vec<report::NearDuplicate>, Vec<report::Cluster>) {
-    let pairs = verify::verify(candidates, signatures, sets, config.threshold);
+    let pairs = verify::verify_with(candidates, signatures, exact, config.threshold);
     let clusters = verify::clusters(&pairs, names.len())
         .into_iter()
         .map(|c| report::Cluster {
@@ -201,8 +201,8 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
             }
         })
         .collect();
-    let set_of = |d: DocId| sets[d.index()].as_slice();
-    let (pairs, clusters) = near_duplicate_lists(&names, &signatures, &candidates, &set_of, config);
+    let exact = |a: DocId, b: DocId| jaccard(&sets[a.index()], &sets[b.index()]);
+    let (pairs, clusters) = near_duplicate_lists(&names, &signatures, &candidates, &exact, config);
     report.near_duplicates = pairs;
     report.clusters = clusters;
     timer.lap("near-duplicates");
@@ -360,9 +360,17 @@ fn near_duplicates_streaming(
     if candidates.is_empty() {
         return report;
     }
-    // Second pass: shingle sets of the documents in candidate pairs only, read again by place.
+    // Two documents with the same words (an equal fingerprint, a 64-bit hash of every word hash
+    // in order; never for empty documents, which are no candidates) have Jaccard 1 and need no
+    // second reading: exact copies are common in real corpora.
+    let same_words = |a: DocId, b: DocId| {
+        let (x, y) = (&hashed[a.index()], &hashed[b.index()]);
+        x.fingerprint == y.fingerprint && !signatures[a.index()].is_empty()
+    };
+    // Second pass: shingle sets of the other documents in candidate pairs, read again by place.
     let mut needed: Vec<usize> = candidates
         .iter()
+        .filter(|&&(a, b)| !same_words(a, b))
         .flat_map(|&(a, b)| [a.index(), b.index()])
         .collect();
     needed.sort_unstable();
@@ -414,7 +422,14 @@ fn near_duplicates_streaming(
     let empty: Vec<u64> = Vec::new();
     let names: Vec<&str> = hashed.iter().map(|h| h.name.as_str()).collect();
     let set_of = |d: DocId| sets.get(&d.index()).map_or(empty.as_slice(), Vec::as_slice);
-    let (pairs, clusters) = near_duplicate_lists(&names, &signatures, &candidates, &set_of, config);
+    let exact = |a: DocId, b: DocId| {
+        if same_words(a, b) {
+            1.0
+        } else {
+            jaccard(set_of(a), set_of(b))
+        }
+    };
+    let (pairs, clusters) = near_duplicate_lists(&names, &signatures, &candidates, &exact, config);
     report.near_duplicates = pairs;
     report.clusters = clusters;
     timer.lap("verify");

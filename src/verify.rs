@@ -33,10 +33,28 @@ pub fn verify<'a, F>(
 where
     F: Fn(DocId) -> &'a [u64] + Sync,
 {
+    verify_with(
+        candidates,
+        signatures,
+        |a, b| jaccard(set(a), set(b)),
+        threshold,
+    )
+}
+
+/// As [`verify`], with the exact Jaccard of a pair given by `exact(a, b)`.
+pub fn verify_with<F>(
+    candidates: &[(DocId, DocId)],
+    signatures: &[Signature],
+    exact: F,
+    threshold: f64,
+) -> Vec<Pair>
+where
+    F: Fn(DocId, DocId) -> f64 + Sync,
+{
     candidates
         .par_iter()
         .filter_map(|&(a, b)| {
-            let j = jaccard(set(a), set(b));
+            let j = exact(a, b);
             (j + EPSILON >= threshold).then(|| Pair {
                 a,
                 b,

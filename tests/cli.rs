@@ -452,3 +452,61 @@ fn gzipped_jsonl_is_read() {
     ));
     assert_eq!(r["near_duplicates"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn doc_level_mode_rereads_only_candidates_and_agrees_with_the_full_analysis() {
+    use std::io::Write;
+    let c = Corpus::new();
+    let mut w = Words::new(11);
+    // Over 2 MB of records, so that reading crosses batches; the planted pairs lie far apart in
+    // the file (the second pass seeks to them), behind a byte-order mark, CRLF line endings, a
+    // blank line, a malformed line and a duplicate id.
+    let base = w.text(300, 20_000);
+    let mut lines = vec![
+        serde_json::json!({"id": "first", "text": base.join(" ")}).to_string(),
+        String::new(),
+        "{broken".to_string(),
+    ];
+    for i in 0..1500 {
+        let text = w.text(300, 20_000).join(" ");
+        lines.push(serde_json::json!({"id": format!("filler{i}"), "text": text}).to_string());
+    }
+    lines.push(serde_json::json!({"id": "close", "text": variant(&base, 6)}).to_string());
+    lines.push(serde_json::json!({"id": "first", "text": base.join(" ")}).to_string());
+    let body = lines.join("\r\n") + "\r\n";
+    assert!(body.len() > 2 << 20);
+    let mut plain = b"\xEF\xBB\xBF".to_vec();
+    plain.extend(body.as_bytes());
+    c.file("docs.jsonl", &plain);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&plain).unwrap();
+    c.file("docs.jsonl.gz", gz.finish().unwrap());
+    for file in ["docs.jsonl", "docs.jsonl.gz"] {
+        let full = json(&dedupe(c.path(), &["--json", file]));
+        let fast = json(&dedupe(
+            c.path(),
+            &["--json", "--only", "near-duplicates", file],
+        ));
+        let pairs = fast["near_duplicates"].as_array().unwrap();
+        let names: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|p| (p["a"].as_str().unwrap(), p["b"].as_str().unwrap()))
+            .collect();
+        let name = |id: &str| format!("{file}#{id}");
+        let (close, first, again) = (name("close"), name("first"), name("first@1505"));
+        let mut expected = vec![
+            (close.as_str(), first.as_str()),
+            (close.as_str(), again.as_str()),
+            (first.as_str(), again.as_str()),
+        ];
+        expected.sort();
+        assert_eq!(names, expected, "{file}");
+        assert_eq!(fast["near_duplicates"], full["near_duplicates"], "{file}");
+        assert_eq!(fast["clusters"], full["clusters"], "{file}");
+        assert!(fast["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains(":3: malformed JSON")));
+    }
+}

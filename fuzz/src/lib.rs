@@ -231,7 +231,7 @@ pub fn analyze(data: &[u8]) {
                 name: "e-copy.txt".into(),
                 text: copy,
                 origin: Origin::File("e-copy.txt".into()),
-                at: 0,
+                at: 0..0,
                 offsets: OffsetMap::Identity,
             });
         }
