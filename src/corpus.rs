@@ -1241,8 +1241,16 @@ impl<R: Read> LineBatches<R> {
         while cost < batch_bytes {
             if let Some(i) = find_newline(&bytes[scan..]) {
                 let end = scan + i + 1;
-                self.push_line(&mut lines, start..end);
-                cost += end - start + 64;
+                if end - 1 - start > self.max {
+                    // Whole in the buffer but over the limit all the same.
+                    self.lineno += 1;
+                    lines.push((self.lineno, self.at, Err(end - start)));
+                    self.at += (end - start) as u64;
+                    cost += 64;
+                } else {
+                    self.push_line(&mut lines, start..end);
+                    cost += end - start + 64;
+                }
                 (start, scan) = (end, end);
                 continue;
             }
@@ -1621,6 +1629,27 @@ mod tests {
             d.message,
             "grew past the limit of 16 bytes while being read, skipped"
         );
+    }
+
+    #[test]
+    fn jsonl_lines_over_the_limit_are_skipped_wherever_they_fall() {
+        // Found by the fuzzer: a long line read whole in one block, not only one that spills
+        // over a block, must be held to the limit. Lines of exactly the limit are kept.
+        let opts = ReadOptions {
+            max_file_bytes: 24,
+            ..ReadOptions::default()
+        };
+        let ok = r#"{"id":"a","text":"x y"}"#; // 23 bytes
+        let exact = r#"{"id":"b","text":"xy z"}"#; // 24 bytes
+        let long = r#"{"id":"c","text":"long line"}"#; // 29 bytes
+        for batch in [1, 7, 1 << 20] {
+            let body = [ok, long, exact, long].join("\n");
+            let (docs, diags) = jsonl(body.as_bytes(), &opts, batch);
+            assert_eq!(names(&docs), ["d.jsonl#a", "d.jsonl#b"], "batch {batch}");
+            let lines: Vec<Option<usize>> = diags.iter().map(|d| d.line).collect();
+            assert_eq!(lines, [Some(2), Some(4)], "{diags:?}");
+            assert!(diags.iter().all(|d| d.message.contains("over the limit")));
+        }
     }
 
     #[test]
