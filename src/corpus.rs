@@ -1231,7 +1231,8 @@ impl<R: Read> LineBatches<R> {
     /// `buffer` is spare memory to hold them.
     fn next(&mut self, batch_bytes: usize, mut buffer: Vec<u8>) -> LineBatch {
         buffer.clear();
-        buffer.reserve(batch_bytes.min(self.max) + READ_BYTES + self.pending.len());
+        // Room for a batch, so that reads do not reallocate; a recycled buffer has it already.
+        buffer.reserve(batch_bytes.min(self.max).min(READ_BYTES) + self.pending.len());
         buffer.extend_from_slice(&self.pending);
         self.pending.clear();
         let mut bytes = buffer;
