@@ -367,16 +367,33 @@ fn near_duplicates_streaming(
         let (x, y) = (&hashed[a.index()], &hashed[b.index()]);
         x.fingerprint == y.fingerprint && !signatures[a.index()].is_empty()
     };
-    // Second pass: shingle sets of the other documents in candidate pairs, read again by place.
-    let mut needed: Vec<usize> = candidates
+    // Second pass: shingle sets of the other documents in candidate pairs, read again by place
+    // (in file order). A pair is verified as soon as both its sets are in, and a set is dropped
+    // once its last pair is verified, so that memory follows the pairs still open, not all of
+    // them.
+    let to_read: Vec<(DocId, DocId)> = candidates
         .iter()
-        .filter(|&&(a, b)| !same_words(a, b))
+        .copied()
+        .filter(|&(a, b)| !same_words(a, b))
+        .collect();
+    let mut needed: Vec<usize> = to_read
+        .iter()
         .flat_map(|&(a, b)| [a.index(), b.index()])
         .collect();
     needed.sort_unstable();
     needed.dedup();
+    let at = |d: DocId| needed.binary_search(&d.index()).expect("a needed document");
+    let pair_at: Vec<(usize, usize)> = to_read.iter().map(|&(a, b)| (at(a), at(b))).collect();
+    let mut pairs_of: Vec<Vec<usize>> = vec![Vec::new(); needed.len()];
+    for (p, &(x, y)) in pair_at.iter().enumerate() {
+        pairs_of[x].push(p);
+        pairs_of[y].push(p);
+    }
+    let mut open: Vec<usize> = pairs_of.iter().map(Vec::len).collect();
+    let mut sets: Vec<Option<Vec<u64>>> = vec![None; needed.len()];
+    let mut read = vec![false; needed.len()];
+    let mut verified: Vec<Option<f64>> = vec![None; to_read.len()];
     let wanted: Vec<Place> = needed.iter().map(|&i| hashed[i].place).collect();
-    let mut sets: ahash::AHashMap<usize, Vec<u64>> = ahash::AHashMap::new();
     let mut changed = Vec::new();
     let (mut done, mut bytes) = (0usize, 0u64);
     corpus::reread(inputs, &wanted, &config.read, BATCH_BYTES, |batch| {
@@ -385,26 +402,48 @@ fn near_duplicates_streaming(
         let out: Vec<(usize, Vec<u64>, bool)> = batch
             .into_par_iter()
             .map(|(w, text)| {
-                let i = needed[w];
                 let mut words = Vec::new();
                 word_hashes(&text, &mut words);
-                let same = fingerprint(&words) == hashed[i].fingerprint;
-                (i, shingle_set(&words, config.shingle), same)
+                let same = fingerprint(&words) == hashed[needed[w]].fingerprint;
+                (w, shingle_set(&words, config.shingle), same)
             })
             .collect();
-        for (i, set, same) in out {
+        let mut ready = Vec::new();
+        for (w, set, same) in out {
             if !same {
-                changed.push(i);
+                changed.push(needed[w]);
             }
-            sets.insert(i, set);
+            read[w] = true;
+            sets[w] = Some(set);
+            ready.extend(pairs_of[w].iter().copied().filter(|&p| {
+                let (x, y) = pair_at[p];
+                sets[x].is_some() && sets[y].is_some()
+            }));
+        }
+        // A pair with both documents in this batch is found from each.
+        ready.sort_unstable();
+        ready.dedup();
+        let set = |w: usize| sets[w].as_deref().expect("read");
+        let exact: Vec<f64> = ready
+            .par_iter()
+            .map(|&p| jaccard(set(pair_at[p].0), set(pair_at[p].1)))
+            .collect();
+        for (&p, j) in ready.iter().zip(exact) {
+            verified[p] = Some(j);
+            for w in [pair_at[p].0, pair_at[p].1] {
+                open[w] -= 1;
+                if open[w] == 0 {
+                    sets[w] = None;
+                }
+            }
         }
         config.report("verifying", done, bytes);
     });
     timer.lap(&format!("second pass ({} documents)", needed.len()));
-    let gone = needed.iter().filter(|i| !sets.contains_key(i));
-    for (&i, why) in changed
+    let gone = (0..needed.len()).filter(|&w| !read[w]).map(|w| needed[w]);
+    for (i, why) in changed
         .iter()
-        .map(|i| {
+        .map(|&i| {
             (
                 i,
                 "changed while being read; verified against the second reading",
@@ -419,14 +458,18 @@ fn near_duplicates_streaming(
             message: why.into(),
         });
     }
-    let empty: Vec<u64> = Vec::new();
     let names: Vec<&str> = hashed.iter().map(|h| h.name.as_str()).collect();
-    let set_of = |d: DocId| sets.get(&d.index()).map_or(empty.as_slice(), Vec::as_slice);
+    let by_pair: ahash::AHashMap<(DocId, DocId), f64> = to_read
+        .iter()
+        .zip(&verified)
+        .filter_map(|(&pair, j)| Some((pair, (*j)?)))
+        .collect();
+    // A pair left unverified (a document could not be read again) is not reported.
     let exact = |a: DocId, b: DocId| {
         if same_words(a, b) {
             1.0
         } else {
-            jaccard(set_of(a), set_of(b))
+            by_pair.get(&(a, b)).copied().unwrap_or(0.0)
         }
     };
     let (pairs, clusters) = near_duplicate_lists(&names, &signatures, &candidates, &exact, config);
