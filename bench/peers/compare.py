@@ -23,6 +23,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -400,13 +401,15 @@ def run_once(spec, outdir, idx, timeout):
         t0 = time.perf_counter()
         if timev:
             p = subprocess.Popen(cmd, stdout=o, stderr=e, env=env)
-            try:
-                rc = p.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-                rc = "timeout"
+            # A blocking wait, with the time limit enforced by a timer thread: Popen.wait(timeout=)
+            # polls with sleeps of up to 50 ms, which rounded short runs up by as much.
+            timer = threading.Timer(timeout, p.kill)
+            timer.start()
+            rc = p.wait()
             wall = time.perf_counter() - t0
+            if not timer.is_alive():
+                rc = "timeout"
+            timer.cancel()
             rss_kb, cpu = parse_time_v(tv_path) if os.path.exists(tv_path) else (None, None)
         else:
             # Fallback: a fresh helper process whose only child is the tool, so that
@@ -416,12 +419,11 @@ def run_once(spec, outdir, idx, timeout):
                       "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
                       "sys.stderr.write('\\n@@RSS %d %d %f\\n'%(u.ru_maxrss,rc,u.ru_utime+u.ru_stime))")
             p = subprocess.Popen([sys.executable, "-c", helper] + spec["cmd"], stdout=o, stderr=e, env=env)
-            try:
-                p.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+            timer = threading.Timer(timeout, p.kill)
+            timer.start()
+            p.wait()
             wall = time.perf_counter() - t0
+            timer.cancel()
             rss_kb, rc, cpu = None, "timeout", None
             with open(err_path, errors="replace") as f:
                 for line in f:
