@@ -300,6 +300,15 @@ fn near_duplicate_just_above_the_threshold_and_one_clearly_below() {
             && fast["documents"].as_array().unwrap().is_empty()
     );
     assert_eq!(fast["params"]["mode"], "near-duplicates");
+    let text =
+        String::from_utf8(dedupe(c.path(), &["--only", "near-duplicates", "."]).stdout).unwrap();
+    assert!(
+        text.contains(
+            "summary: 3 documents; 1 near-duplicate pairs in 1 clusters (--only \
+             near-duplicates: no repeats, passages or boilerplate looked for)"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

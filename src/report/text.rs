@@ -175,6 +175,20 @@ pub fn render_color(report: &Report, color: bool) -> String {
 }
 
 fn summary(report: &Report, out: &mut String, p: Paint) {
+    if report.params.mode == "near-duplicates" {
+        // Doc-level mode neither counts words nor looks for the other findings.
+        let _ = writeln!(
+            out,
+            "{} {} documents; {} near-duplicate pairs in {} clusters (--only near-duplicates: \
+             no repeats, passages or boilerplate looked for)",
+            p.bold("summary:"),
+            report.params.num_documents,
+            report.near_duplicates.len(),
+            report.clusters.len(),
+        );
+        warned(report, out);
+        return;
+    }
     let words: usize = report.documents.iter().map(|d| d.words).sum();
     let blocks = repeat_blocks(report).len();
     let lowest = report
@@ -209,6 +223,10 @@ fn summary(report: &Report, out: &mut String, p: Paint) {
         );
     }
     out.push('\n');
+    warned(report, out);
+}
+
+fn warned(report: &Report, out: &mut String) {
     if !report.warnings.is_empty() {
         let _ = writeln!(
             out,
