@@ -1244,12 +1244,10 @@ impl<R: Read> LineBatches<R> {
                 let end = scan + i + 1;
                 if end - 1 - start > self.max {
                     // Whole in the buffer but over the limit all the same.
-                    self.lineno += 1;
-                    lines.push((self.lineno, self.at, Err(end - start)));
-                    self.at += (end - start) as u64;
+                    self.push_line(&mut lines, Err(end - start));
                     cost += 64;
                 } else {
-                    self.push_line(&mut lines, start..end);
+                    self.push_line(&mut lines, Ok(start..end));
                     cost += end - start + 64;
                 }
                 (start, scan) = (end, end);
@@ -1262,9 +1260,7 @@ impl<R: Read> LineBatches<R> {
                 bytes.truncate(start);
                 match self.skip_line(&mut bytes) {
                     Ok(rest) => {
-                        self.lineno += 1;
-                        lines.push((self.lineno, self.at, Err(held + rest)));
-                        self.at += (held + rest) as u64;
+                        self.push_line(&mut lines, Err(held + rest));
                         cost += 64;
                     }
                     Err(e) => {
@@ -1278,7 +1274,7 @@ impl<R: Read> LineBatches<R> {
             if self.eof {
                 // After a read error the last line is cut short: not a line.
                 if start < bytes.len() && failed.is_none() {
-                    self.push_line(&mut lines, start..bytes.len());
+                    self.push_line(&mut lines, Ok(start..bytes.len()));
                     start = bytes.len();
                 }
                 break;
@@ -1307,10 +1303,18 @@ impl<R: Read> LineBatches<R> {
         }
     }
 
-    fn push_line(&mut self, lines: &mut Vec<BatchLine>, range: std::ops::Range<usize>) {
+    /// Numbers and places the next line: held (its range) or over the limit (its length).
+    fn push_line(
+        &mut self,
+        lines: &mut Vec<BatchLine>,
+        line: std::result::Result<std::ops::Range<usize>, usize>,
+    ) {
         self.lineno += 1;
-        let len = range.len();
-        lines.push((self.lineno, self.at, Ok(range)));
+        let len = match &line {
+            Ok(range) => range.len(),
+            Err(len) => *len,
+        };
+        lines.push((self.lineno, self.at, line));
         self.at += len as u64;
     }
 

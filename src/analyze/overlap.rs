@@ -255,6 +255,20 @@ struct Open {
 }
 
 impl Open {
+    /// This passage and `later` as one: the union of their ranges, their seeds and coverage
+    /// added, following `later`'s diagonal.
+    fn joined(&self, later: &Open) -> Open {
+        Open {
+            a: self.a.start.min(later.a.start)..self.a.end.max(later.a.end),
+            b: self.b.start.min(later.b.start)..self.b.end.max(later.b.end),
+            covered_a: self.covered_a + later.covered_a,
+            covered_b: self.covered_b + later.covered_b,
+            last_b: self.last_b.max(later.last_b),
+            diagonal: later.diagonal,
+            seeds: self.seeds + later.seeds,
+        }
+    }
+
     /// Mean share of the two ranges' words covered by matching seeds.
     fn density(&self) -> f64 {
         let (la, lb) = (self.a.len().max(1) as f64, self.b.len().max(1) as f64);
@@ -359,16 +373,7 @@ fn join_reported(mut found: Vec<Open>, gap: u32) -> Vec<Open> {
             .iter()
             .position(|q| near(&q.a, &cur.a) && near(&q.b, &cur.b))
         {
-            let q = out.swap_remove(i);
-            cur = Open {
-                a: q.a.start.min(cur.a.start)..q.a.end.max(cur.a.end),
-                b: q.b.start.min(cur.b.start)..q.b.end.max(cur.b.end),
-                covered_a: q.covered_a + cur.covered_a,
-                covered_b: q.covered_b + cur.covered_b,
-                last_b: q.last_b.max(cur.last_b),
-                diagonal: cur.diagonal,
-                seeds: q.seeds + cur.seeds,
-            };
+            cur = out.swap_remove(i).joined(&cur);
         }
         out.push(cur);
     }
@@ -384,15 +389,7 @@ fn merge_nearby(mut found: Vec<Open>, gap: u32) -> Vec<Open> {
         if let Some(last) = out.last_mut() {
             let near_a = p.a.start <= last.a.end + gap;
             let near_b = p.b.start <= last.b.end + gap && p.b.end + gap >= last.b.start;
-            let mut merged = Open {
-                a: last.a.start..last.a.end.max(p.a.end),
-                b: last.b.start.min(p.b.start)..last.b.end.max(p.b.end),
-                covered_a: last.covered_a + p.covered_a,
-                covered_b: last.covered_b + p.covered_b,
-                last_b: last.last_b.max(p.last_b),
-                diagonal: p.diagonal,
-                seeds: last.seeds + p.seeds,
-            };
+            let mut merged = last.joined(&p);
             // Bridging must not dilute a close match into a loose one: a verbatim quote does
             // not annex a stock phrase three lines up.
             let dense = merged.density() + MAX_DILUTION >= last.density().max(p.density());
