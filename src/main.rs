@@ -70,8 +70,15 @@ fn init_threads(threads: Option<usize>) -> anyhow::Result<()> {
 /// Writes to stdout; a closed pipe (`dedupe … | head`) is not an error, as for every Unix filter.
 /// Returns false when the pipe was closed.
 fn print(bytes: &[u8]) -> anyhow::Result<bool> {
+    print_with(|out| out.write_all(bytes))
+}
+
+/// [`print`] for output written piece by piece.
+fn print_with(
+    write: impl FnOnce(&mut std::io::StdoutLock) -> std::io::Result<()>,
+) -> anyhow::Result<bool> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
         other => other.map(|()| true).map_err(Into::into),
     }
@@ -119,12 +126,12 @@ fn run(args: &cli::Args) -> anyhow::Result<Exit> {
         }
         clean::write_atomically(path, report::html::render(&report, &docs).as_bytes())?;
     }
-    let out = if args.json {
-        report::json::render(&report)
+    let printed = if args.json {
+        print_with(|out| report::json::write(&report, out))?
     } else {
-        report::text::render_color(&report, args.color.enabled())
+        print(report::text::render_color(&report, args.color.enabled()).as_bytes())?
     };
-    if !print(out.as_bytes())? {
+    if !printed {
         return Ok(Exit::Success);
     }
     Ok(

@@ -108,7 +108,7 @@ pub fn stop_words() -> AHashSet<u64> {
         .collect()
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Seed {
     hash: u64,
     doc: u32,
@@ -116,7 +116,7 @@ struct Seed {
     end: u32,
 }
 
-#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy)]
 struct Hit {
     a: u32,
     b: u32,
@@ -126,64 +126,35 @@ struct Hit {
     b1: u32,
 }
 
+/// Seeds are spread over this many partitions by the top bits of their hash, so that each
+/// partition is sorted on its own, in cache, and in parallel with the others.
+const PARTITION_BITS: u32 = 10;
+
 /// Finds the passages shared by documents of `docs` (indexed by [`DocId`]).
+///
+/// The seeds are partitioned by hash and each partition sorted, so that equal seeds lie
+/// together; a group of equal seeds from two or more documents pairs them. Each document then
+/// takes its pairings with the documents after it, sorts those hits by the other document and
+/// chains them: the hits of one document are generated, sorted and chained while in cache, and
+/// the hits of the whole corpus (tens of millions when documents share much) are never held at
+/// once.
 pub fn find(docs: &[&Segmented], params: Params) -> Vec<Passage> {
-    let stop = stop_words();
-    let mut seeds: Vec<Seed> = docs
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(d, seg)| seeds_of(d as u32, seg, &stop))
-        .collect();
-    seeds.par_sort_unstable_by_key(|s| {
-        (u128::from(s.hash) << 64) | (u128::from(s.doc) << 32) | u128::from(s.start)
-    });
-    let groups: Vec<&[Seed]> = seeds.chunk_by(|x, y| x.hash == y.hash).collect();
-    // Groups are taken in chunks so that hits are collected into one buffer per chunk, not one
-    // allocation per seed.
-    let hits: Vec<Hit> = groups
-        .par_chunks(4096)
-        .flat_map_iter(|chunk| {
-            let mut hits = Vec::new();
-            for g in chunk {
-                hits_of(g, params.max_docs, &mut hits);
-            }
-            hits
-        })
-        .collect();
-    drop(groups);
-    drop(seeds);
-    // Bucket the hits by their first document (a counting sort, linear), then sort each bucket
-    // on its own: many small sorts in parallel beat one large one.
-    let mut starts = vec![0usize; docs.len() + 1];
-    for h in &hits {
-        starts[h.a as usize + 1] += 1;
-    }
-    for i in 0..docs.len() {
-        starts[i + 1] += starts[i];
-    }
-    let mut next = starts.clone();
-    let mut bucketed = vec![Hit::default(); hits.len()];
-    for h in hits {
-        bucketed[next[h.a as usize]] = h;
-        next[h.a as usize] += 1;
-    }
-    let mut buckets: Vec<&mut [Hit]> = Vec::with_capacity(docs.len());
-    let mut rest = bucketed.as_mut_slice();
-    for i in 0..docs.len() {
-        let (head, tail) = rest.split_at_mut(starts[i + 1] - starts[i]);
-        buckets.push(head);
-        rest = tail;
-    }
-    let mut out: Vec<Passage> = buckets
+    let seeds = partitioned_seeds(docs);
+    let members = Members::of(&seeds, docs.len(), params.max_docs);
+    let mut out: Vec<Passage> = (0..docs.len())
         .into_par_iter()
-        .flat_map_iter(|bucket| {
-            bucket.sort_unstable_by_key(|h| (u64::from(h.b) << 32 | u64::from(h.a0), h.b0));
-            let mut found = Vec::new();
-            for pair in bucket.chunk_by(|x, y| x.b == y.b) {
-                found.extend(chain(pair, params));
-            }
-            found
-        })
+        .map_init(
+            || PairHits::new(docs.len()),
+            |pairs, a| {
+                pairs.collect(a as u32, members.of_doc(a), &seeds);
+                let mut found = Vec::new();
+                for hits in pairs.by_pair() {
+                    found.extend(chain(hits, params));
+                }
+                found
+            },
+        )
+        .flatten_iter()
         .collect();
     out.sort_by(|x, y| {
         (x.a, x.b, x.a_words.start, x.b_words.start).cmp(&(
@@ -196,13 +167,240 @@ pub fn find(docs: &[&Segmented], params: Params) -> Vec<Passage> {
     out
 }
 
+/// One document's hits, by the document they pair it with, each pair's hits in position order;
+/// reused from document to document.
+struct PairHits {
+    /// Slot of each document among this document's partners, `u32::MAX` when it is none.
+    slot_of: Vec<u32>,
+    /// Partner documents, by slot.
+    partners: Vec<u32>,
+    members: Vec<Member>,
+    hits: Vec<(u32, Hit)>,
+    /// Start of each slot's hits in `sorted`.
+    starts: Vec<usize>,
+    sorted: Vec<Hit>,
+}
+
+impl PairHits {
+    fn new(num_docs: usize) -> PairHits {
+        PairHits {
+            slot_of: vec![u32::MAX; num_docs],
+            partners: Vec::new(),
+            members: Vec::new(),
+            hits: Vec::new(),
+            starts: Vec::new(),
+            sorted: Vec::new(),
+        }
+    }
+
+    /// Collects the hits of document `a` with later documents from its members.
+    fn collect(&mut self, a: u32, members: &[Member], seeds: &[Seed]) {
+        for &p in &self.partners {
+            self.slot_of[p as usize] = u32::MAX;
+        }
+        self.partners.clear();
+        self.hits.clear();
+        // Members in position order, so that each pair's hits come out in position order.
+        self.members.clear();
+        self.members.extend_from_slice(members);
+        self.members.sort_unstable_by_key(|m| (m.start, m.end));
+        for m in &self.members {
+            // Groups are sorted by document: the rest of the group is `a` or later.
+            for y in &seeds[m.at as usize + 1..m.group_end as usize] {
+                if y.doc == a {
+                    continue;
+                }
+                let slot = &mut self.slot_of[y.doc as usize];
+                if *slot == u32::MAX {
+                    *slot = self.partners.len() as u32;
+                    self.partners.push(y.doc);
+                }
+                let hit = Hit {
+                    a,
+                    b: y.doc,
+                    a0: m.start,
+                    a1: m.end,
+                    b0: y.start,
+                    b1: y.end,
+                };
+                self.hits.push((*slot, hit));
+            }
+        }
+        // A stable counting sort by partner keeps each pair's hits in position order.
+        self.starts.clear();
+        self.starts.resize(self.partners.len() + 1, 0);
+        for &(slot, _) in &self.hits {
+            self.starts[slot as usize + 1] += 1;
+        }
+        for i in 0..self.partners.len() {
+            self.starts[i + 1] += self.starts[i];
+        }
+        let mut next = self.starts.clone();
+        self.sorted.clear();
+        self.sorted.resize(
+            self.hits.len(),
+            self.hits.first().map_or(EMPTY_HIT, |h| h.1),
+        );
+        for &(slot, hit) in &self.hits {
+            self.sorted[next[slot as usize]] = hit;
+            next[slot as usize] += 1;
+        }
+    }
+
+    /// The hits of each pair, sorted by position in `a` and then in `b`.
+    fn by_pair(&self) -> impl Iterator<Item = &[Hit]> {
+        self.starts.windows(2).map(|w| &self.sorted[w[0]..w[1]])
+    }
+}
+
+const EMPTY_HIT: Hit = Hit {
+    a: 0,
+    b: 0,
+    a0: 0,
+    a1: 0,
+    b0: 0,
+    b1: 0,
+};
+
+/// Every document's seeds, grouped in `1 << PARTITION_BITS` partitions by hash, each partition
+/// sorted by (hash, document, position).
+fn partitioned_seeds(docs: &[&Segmented]) -> Vec<Seed> {
+    let stop = stop_words();
+    let parts = 1usize << PARTITION_BITS;
+    let partition = |s: &Seed| (s.hash >> (64 - PARTITION_BITS)) as usize;
+    // Documents in runs (a few per thread, for balance); each run's seeds in document order,
+    // arranged by partition (a counting sort, stable).
+    let run = docs.len().div_ceil(8 * rayon::current_num_threads()).max(1);
+    let runs: Vec<(Vec<Seed>, Vec<usize>)> = docs
+        .par_chunks(run)
+        .enumerate()
+        .map(|(r, chunk)| {
+            let mut seeds = Vec::new();
+            for (i, seg) in chunk.iter().enumerate() {
+                seeds_of((r * run + i) as u32, seg, &stop, &mut seeds);
+            }
+            let mut starts = vec![0usize; parts + 1];
+            for s in &seeds {
+                starts[partition(s) + 1] += 1;
+            }
+            for p in 0..parts {
+                starts[p + 1] += starts[p];
+            }
+            let mut next = starts.clone();
+            let mut arranged = vec![Seed::default(); seeds.len()];
+            for s in seeds {
+                let p = partition(&s);
+                arranged[next[p]] = s;
+                next[p] += 1;
+            }
+            (arranged, starts)
+        })
+        .collect();
+    let sizes: Vec<usize> = (0..parts)
+        .map(|p| runs.iter().map(|(_, st)| st[p + 1] - st[p]).sum())
+        .collect();
+    let mut all = vec![Seed::default(); sizes.iter().sum()];
+    let mut slices: Vec<&mut [Seed]> = Vec::with_capacity(parts);
+    let mut rest = all.as_mut_slice();
+    for &size in &sizes {
+        let (head, tail) = rest.split_at_mut(size);
+        slices.push(head);
+        rest = tail;
+    }
+    slices.into_par_iter().enumerate().for_each(|(p, part)| {
+        let mut at = 0;
+        for (seeds, starts) in &runs {
+            let piece = &seeds[starts[p]..starts[p + 1]];
+            part[at..at + piece.len()].copy_from_slice(piece);
+            at += piece.len();
+        }
+        // Runs are in document order and stable, so sorting by hash alone, stably, leaves each
+        // group in (document, position) order.
+        part.sort_by_key(|s| s.hash);
+    });
+    all
+}
+
+/// Where a document's seed sits in a group that pairs it with a later document.
+#[derive(Clone, Copy, Default)]
+struct Member {
+    /// Index of the seed.
+    at: u32,
+    /// End of its group.
+    group_end: u32,
+    /// The seed's words.
+    start: u32,
+    end: u32,
+}
+
+/// The [`Member`]s of every document, by document (a counting sort).
+struct Members {
+    members: Vec<Member>,
+    starts: Vec<usize>,
+}
+
+impl Members {
+    fn of(seeds: &[Seed], num_docs: usize, max_docs: usize) -> Members {
+        let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 seeds");
+        // Group boundaries fall inside no partition's edge, so partitions are scanned apart.
+        let parts = 1usize << PARTITION_BITS;
+        let mut bounds = vec![0usize; parts + 1];
+        let first =
+            |p: usize| seeds.partition_point(|s| ((s.hash >> (64 - PARTITION_BITS)) as usize) < p);
+        for (p, b) in bounds.iter_mut().enumerate() {
+            *b = first(p);
+        }
+        let found: Vec<Vec<(u32, Member)>> = bounds
+            .par_windows(2)
+            .map(|w| {
+                let mut members = Vec::new();
+                let mut at = w[0];
+                for group in seeds[w[0]..w[1]].chunk_by(|x, y| x.hash == y.hash) {
+                    let end = at + group.len();
+                    if pairs_documents(group, max_docs) {
+                        let last = group[group.len() - 1].doc;
+                        for (i, s) in group.iter().enumerate().take_while(|(_, s)| s.doc != last) {
+                            let member = Member {
+                                at: index(at + i),
+                                group_end: index(end),
+                                start: s.start,
+                                end: s.end,
+                            };
+                            members.push((s.doc, member));
+                        }
+                    }
+                    at = end;
+                }
+                members
+            })
+            .collect();
+        let mut starts = vec![0usize; num_docs + 1];
+        for (doc, _) in found.iter().flatten() {
+            starts[*doc as usize + 1] += 1;
+        }
+        for d in 0..num_docs {
+            starts[d + 1] += starts[d];
+        }
+        let mut next = starts.clone();
+        let mut members = vec![Member::default(); starts[num_docs]];
+        for (doc, m) in found.into_iter().flatten() {
+            members[next[doc as usize]] = m;
+            next[doc as usize] += 1;
+        }
+        Members { members, starts }
+    }
+
+    fn of_doc(&self, doc: usize) -> &[Member] {
+        &self.members[self.starts[doc]..self.starts[doc + 1]]
+    }
+}
+
 /// Seeds of a document: every pair of content words at most [`SKIP`] content words apart, as an
 /// unordered pair.
-fn seeds_of(doc: u32, seg: &Segmented, stop: &AHashSet<u64>) -> Vec<Seed> {
+fn seeds_of(doc: u32, seg: &Segmented, stop: &AHashSet<u64>, out: &mut Vec<Seed>) {
     let content: Vec<usize> = (0..seg.words.len())
         .filter(|&i| !stop.contains(&seg.words[i].hash))
         .collect();
-    let mut out = Vec::with_capacity(content.len() * SKIP);
     for (t, &first) in content.iter().enumerate() {
         for &second in content[t + 1..].iter().take(SKIP) {
             let (x, y) = (seg.words[first].hash, seg.words[second].hash);
@@ -214,33 +412,18 @@ fn seeds_of(doc: u32, seg: &Segmented, stop: &AHashSet<u64>) -> Vec<Seed> {
             });
         }
     }
-    out
 }
 
-/// Appends the places at which one seed occurs in two different documents.
-fn hits_of(group: &[Seed], max_docs: usize, hits: &mut Vec<Hit>) {
+/// Whether a group of equal seeds (sorted by document) is evidence of reuse between its
+/// documents: found in two or more, but in no more than `max_docs` (common phrases and
+/// boilerplate are not evidence).
+fn pairs_documents(group: &[Seed], max_docs: usize) -> bool {
     if group.len() < 2 || group[0].doc == group[group.len() - 1].doc {
-        return;
+        return false;
     }
     let docs = 1 + group.windows(2).filter(|w| w[0].doc != w[1].doc).count();
     // A phrase repeated many times inside documents multiplies hits; cap the group too.
-    if docs > max_docs || group.len() > 4 * max_docs {
-        return;
-    }
-    for (i, x) in group.iter().enumerate() {
-        for y in &group[i + 1..] {
-            if y.doc != x.doc {
-                hits.push(Hit {
-                    a: x.doc,
-                    b: y.doc,
-                    a0: x.start,
-                    a1: x.end,
-                    b0: y.start,
-                    b1: y.end,
-                });
-            }
-        }
-    }
+    docs <= max_docs && group.len() <= 4 * max_docs
 }
 
 struct Open {
@@ -532,5 +715,90 @@ mod tests {
             "The committee approved the budget for next year after a long debate in the chamber.",
         ]);
         assert!(found.is_empty());
+    }
+
+    /// The passages of a corpus as chained from hits found by comparing every seed of every
+    /// pair of documents: what the partitioned index must reproduce.
+    fn by_brute_force(segs: &[&Segmented], params: Params) -> Vec<Passage> {
+        let stop = stop_words();
+        let seeds: Vec<Vec<Seed>> = segs
+            .iter()
+            .enumerate()
+            .map(|(d, seg)| {
+                let mut out = Vec::new();
+                seeds_of(d as u32, seg, &stop, &mut out);
+                out
+            })
+            .collect();
+        let mut groups: ahash::AHashMap<u64, Vec<Seed>> = ahash::AHashMap::new();
+        for s in seeds.iter().flatten() {
+            groups.entry(s.hash).or_default().push(*s);
+        }
+        let mut out = Vec::new();
+        for a in 0..segs.len() {
+            for b in a + 1..segs.len() {
+                let mut hits = Vec::new();
+                for x in &seeds[a] {
+                    if !pairs_documents(&groups[&x.hash], params.max_docs) {
+                        continue;
+                    }
+                    for y in seeds[b].iter().filter(|y| y.hash == x.hash) {
+                        hits.push(Hit {
+                            a: a as u32,
+                            b: b as u32,
+                            a0: x.start,
+                            a1: x.end,
+                            b0: y.start,
+                            b1: y.end,
+                        });
+                    }
+                }
+                hits.sort_by_key(|h| (h.a0, h.a1, h.b0, h.b1));
+                if !hits.is_empty() {
+                    out.extend(chain(&hits, params));
+                }
+            }
+        }
+        out.sort_by_key(|p| (p.a, p.b, p.a_words.start, p.b_words.start));
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(24))]
+
+        /// Documents made of shared, edited and repeated sentences: the index finds what
+        /// comparing every pair of documents seed by seed finds.
+        #[test]
+        fn the_index_finds_what_brute_force_finds(
+            picks in proptest::collection::vec(
+                proptest::collection::vec((0usize..12, 0usize..4), 1..10),
+                2..40,
+            ),
+            max_docs in 2usize..8,
+
+        ) {
+            let sentences: Vec<String> = (0..12)
+                .map(|s| {
+                    (0..14)
+                        .map(|w| format!("w{}", (s * 7 + w * 3) % 53))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            let texts: Vec<String> = picks
+                .iter()
+                .map(|doc| {
+                    doc.iter()
+                        .map(|&(s, edit)| sentences[s].replacen(&format!("w{}", edit * 5), "changed", 1))
+                        .collect::<Vec<_>>()
+                        .join(". ")
+                })
+                .collect();
+            let segs: Vec<Segmented> = texts.iter().map(|t| Segmented::new(t)).collect();
+            let refs: Vec<&Segmented> = segs.iter().collect();
+            let params = Params { max_docs, ..PARAMS };
+            let found = find(&refs, params);
+            proptest::prop_assert_eq!(found, by_brute_force(&refs, params));
+        }
     }
 }
