@@ -899,6 +899,17 @@ pub fn reread(
         *bytes = 0;
         sink(texts);
     };
+    // Plain JSONL files are opened once, and their lines read by position by the workers that
+    // parse them (the main thread does no reading): a file opened per line costs more than
+    // parsing the line.
+    let mut opened: Vec<Option<fs::File>> = (0..inputs.len()).map(|_| None).collect();
+    for place in wanted {
+        let input = &inputs[place.input as usize];
+        let slot = &mut opened[place.input as usize];
+        if input.jsonl && !is_gz(&input.path) && slot.is_none() {
+            *slot = fs::File::open(&input.path).ok();
+        }
+    }
     let mut gz: Option<(u32, GzLines)> = None;
     for w in order {
         let place = wanted[w];
@@ -906,8 +917,10 @@ pub fn reread(
         let pending = if !input.jsonl {
             Pending::File(&input.path)
         } else if !is_gz(&input.path) {
-            // Read by the worker that parses it: the main thread does no I/O.
-            Pending::Range(&input.path, place)
+            let Some(file) = &opened[place.input as usize] else {
+                continue;
+            };
+            Pending::Range(&input.path, file, place)
         } else {
             // A gzip stream is read from its start, once, by this thread.
             if !matches!(&gz, Some((i, _)) if *i == place.input) {
@@ -936,8 +949,8 @@ pub fn reread(
 enum Pending<'a> {
     /// A whole text file.
     File(&'a Path),
-    /// A line of a plain JSONL file, still to be read.
-    Range(&'a Path, Place),
+    /// A line of a plain JSONL file (open), still to be read.
+    Range(&'a Path, &'a fs::File, Place),
     /// A line read from a gzip stream: its number and bytes.
     Line(&'a Path, usize, Vec<u8>),
 }
@@ -952,20 +965,43 @@ impl Pending<'_> {
         };
         match self {
             Pending::File(path) => read_text_file(path, opts).0.map(|d| d.text),
-            Pending::Range(path, place) => {
+            Pending::Range(path, file, place) => {
                 let len = place.end - place.start;
                 if len > opts.limit() + 1 {
                     return None;
                 }
-                let mut file = fs::File::open(path).ok()?;
-                io::Seek::seek(&mut file, io::SeekFrom::Start(place.start)).ok()?;
                 let mut raw = vec![0; len as usize];
-                file.read_exact(&mut raw).ok()?;
+                read_exact_at(file, &mut raw, place.start).ok()?;
                 record(path, place.line, &raw)
             }
             Pending::Line(path, line, raw) => record(path, line, &raw),
         }
     }
+}
+
+/// Fills `buf` from `file` at `offset`, without moving the file's cursor: workers share one open
+/// file.
+#[cfg(unix)]
+fn read_exact_at(file: &fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+/// Fills `buf` from `file` at `offset`. Windows moves the file's cursor, but every read names
+/// its offset, so workers sharing the file do not disturb each other.
+#[cfg(windows)]
+fn read_exact_at(file: &fs::File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// True for a path that names a gzip file.
