@@ -478,7 +478,11 @@ impl Names {
         }
     }
 
-    fn admit(&mut self, docs: &mut [Document], diags: &mut Vec<Diagnostic>) {
+    fn admit<'d>(
+        &mut self,
+        docs: impl Iterator<Item = &'d mut Document>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         if !self.check {
             return;
         }
@@ -517,19 +521,37 @@ pub fn stream(
     batch_bytes: usize,
     mut sink: impl FnMut(Vec<Document>, Vec<Diagnostic>),
 ) {
+    stream_with(inputs, opts, batch_bytes, &|_| (), |docs, diags| {
+        sink(docs.into_iter().map(|(doc, ())| doc).collect(), diags)
+    });
+}
+
+/// [`stream`], calling `each` on every document as soon as it is decoded, on the thread that
+/// decoded it, while its text is in cache: a caller that needs only what `each` computes (a
+/// signature) can take the text away there.
+pub fn stream_with<T: Send>(
+    inputs: &[Input],
+    opts: &ReadOptions,
+    batch_bytes: usize,
+    each: &Each<'_, T>,
+    mut sink: impl FnMut(Vec<(Document, T)>, Vec<Diagnostic>),
+) {
     let mut names = Names::new(inputs);
-    let mut sink = |mut docs: Vec<Document>, mut diags: Vec<Diagnostic>| {
-        names.admit(&mut docs, &mut diags);
+    let mut sink = |mut docs: Vec<(Document, T)>, mut diags: Vec<Diagnostic>| {
+        names.admit(docs.iter_mut().map(|(doc, _)| doc), &mut diags);
         sink(docs, diags);
     };
     let (jsonl, text): (Vec<&Input>, Vec<&Input>) = inputs.iter().partition(|i| i.jsonl);
     // Text files: read in parallel, a group at a time.
     let mut group: Vec<&Input> = Vec::new();
     let mut group_bytes = 0usize;
-    let flush = |group: &mut Vec<&Input>, sink: &mut dyn FnMut(Vec<Document>, Vec<Diagnostic>)| {
+    let flush = |group: &mut Vec<&Input>, sink: &mut Sink<T>| {
         let results: Vec<_> = group
             .par_iter()
-            .map(|i| read_text_file(&i.path, opts))
+            .map(|i| {
+                let (doc, note) = read_text_file(&i.path, opts);
+                (doc.map(|doc| with(doc, each)), note)
+            })
             .collect();
         let (mut docs, mut diags) = (Vec::new(), Vec::new());
         for (doc, note) in results {
@@ -551,8 +573,20 @@ pub fn stream(
         flush(&mut group, &mut sink);
     }
     for input in jsonl {
-        read_jsonl(&input.path, opts, batch_bytes, &mut sink);
+        read_jsonl(&input.path, opts, batch_bytes, each, &mut sink);
     }
+}
+
+/// What [`stream_with`] calls on every document.
+pub type Each<'a, T> = dyn Fn(&mut Document) -> T + Sync + 'a;
+
+/// Where batches of documents go.
+type Sink<'a, T> = dyn FnMut(Vec<(Document, T)>, Vec<Diagnostic>) + 'a;
+
+/// A document with what `each` made of it.
+fn with<T>(mut doc: Document, each: &Each<'_, T>) -> (Document, T) {
+    let made = each(&mut doc);
+    (doc, made)
 }
 
 /// Reads and decodes one text file: the document, with a warning when decoding was lossy, or the
@@ -800,11 +834,12 @@ fn decode_utf16(bytes: &[u8]) -> Decoded {
 }
 
 /// Reads a JSONL file (gzip by extension) a batch at a time; records are parsed in parallel.
-fn read_jsonl(
+fn read_jsonl<T: Send>(
     path: &Path,
     opts: &ReadOptions,
     batch_bytes: usize,
-    sink: &mut dyn FnMut(Vec<Document>, Vec<Diagnostic>),
+    each: &Each<'_, T>,
+    sink: &mut Sink<T>,
 ) {
     let file = match fs::File::open(path) {
         Ok(f) => f,
@@ -821,9 +856,16 @@ fn read_jsonl(
         }
     };
     if is_gz(path) {
-        read_jsonl_from(path, MultiGzDecoder::new(file), opts, batch_bytes, sink);
+        read_jsonl_each(
+            path,
+            MultiGzDecoder::new(file),
+            opts,
+            batch_bytes,
+            each,
+            sink,
+        );
     } else {
-        read_jsonl_from(path, file, opts, batch_bytes, sink);
+        read_jsonl_each(path, file, opts, batch_bytes, each, sink);
     }
 }
 
@@ -1046,10 +1088,29 @@ impl GzLines {
 /// `sink` a batch of about `batch_bytes` (at most 64 MiB) at a time.
 pub fn read_jsonl_from<R: Read + Send>(
     path: &Path,
-    mut reader: R,
+    reader: R,
     opts: &ReadOptions,
     batch_bytes: usize,
     sink: &mut dyn FnMut(Vec<Document>, Vec<Diagnostic>),
+) {
+    read_jsonl_each(
+        path,
+        reader,
+        opts,
+        batch_bytes,
+        &|_| (),
+        &mut |docs, diags| sink(docs.into_iter().map(|(doc, ())| doc).collect(), diags),
+    );
+}
+
+/// [`read_jsonl_from`], calling `each` on every document as [`stream_with`] does.
+fn read_jsonl_each<R: Read + Send, T: Send>(
+    path: &Path,
+    mut reader: R,
+    opts: &ReadOptions,
+    batch_bytes: usize,
+    each: &Each<'_, T>,
+    sink: &mut Sink<T>,
 ) {
     let fail = |line: Option<usize>, m: String| vec![diag(path, line, Severity::Error, m)];
     let mut head = Vec::with_capacity(4);
@@ -1100,7 +1161,7 @@ pub fn read_jsonl_from<R: Read + Send>(
             }
         });
         for batch in rx {
-            let buffer = process_batch(path, opts, batch, &mut taken, &mut listed, sink);
+            let buffer = process_batch(path, opts, batch, each, &mut taken, &mut listed, sink);
             // The reader may be gone after its last batch.
             let _ = back.send(buffer);
         }
@@ -1109,13 +1170,14 @@ pub fn read_jsonl_from<R: Read + Send>(
 
 /// Parses one batch of lines and hands its documents and diagnostics to `sink`, renaming
 /// duplicate ids. Gives back the batch's buffer.
-fn process_batch(
+fn process_batch<T: Send>(
     path: &Path,
     opts: &ReadOptions,
     batch: LineBatch,
+    each: &Each<'_, T>,
     taken: &mut ahash::AHashMap<String, usize>,
     listed: &mut Listed,
-    sink: &mut dyn FnMut(Vec<Document>, Vec<Diagnostic>),
+    sink: &mut Sink<T>,
 ) -> Vec<u8> {
     let bytes = &batch.bytes;
     let parsed: Vec<_> = batch
@@ -1125,7 +1187,7 @@ fn process_batch(
             Ok(range) => {
                 let at = at..at + range.len() as u64;
                 parse_record(path, n, &bytes[range], opts)
-                    .map(|r| r.map(|(id, doc)| (id, Document { at, ..doc })))
+                    .map(|r| r.map(|(id, doc)| (id, with(Document { at, ..doc }, each))))
             }
             Err(len) => Err(diag(
                 path,
@@ -1139,7 +1201,7 @@ fn process_batch(
     let mut diags = Vec::new();
     for r in parsed {
         match r {
-            Ok(Some((id, mut doc))) => {
+            Ok(Some((id, (mut doc, made)))) => {
                 let line = doc_line(&doc);
                 if let Some(&first) = taken.get(&id) {
                     let mut name = format!("{id}@{line}");
@@ -1163,7 +1225,7 @@ fn process_batch(
                 } else {
                     taken.insert(id, line);
                 }
-                docs.push(doc);
+                docs.push((doc, made));
             }
             Ok(None) => {}
             Err(d) => listed.push(&mut diags, d),

@@ -315,6 +315,11 @@ fn fingerprint(words: &[u64]) -> u64 {
         .fold(words.len() as u64, |h, &w| crate::hash::combine(h, w))
 }
 
+thread_local! {
+    /// A worker's buffer of word hashes, reused from document to document.
+    static WORDS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Near-duplicates only, holding signatures but not text: one pass computes signatures, a second
 /// pass re-reads only the documents of candidate pairs to verify them exactly.
 fn near_duplicates_streaming(
@@ -327,24 +332,31 @@ fn near_duplicates_streaming(
     let places = Places::new(inputs);
     let mut hashed: Vec<Hashed> = Vec::new();
     let (mut done, mut bytes) = (0usize, 0u64);
-    corpus::stream(inputs, &config.read, BATCH_BYTES, |batch, d| {
+    // Each document is hashed by the worker that decoded it, and its text dropped there.
+    let hash = |doc: &mut Document| {
+        let text = std::mem::take(&mut doc.text);
+        WORDS.with_borrow_mut(|words| {
+            words.clear();
+            word_hashes(&text, words);
+            let hashed = Hashed {
+                signature: hasher.signature_of_words(words, config.shingle),
+                fingerprint: fingerprint(words),
+                place: places.of(doc).expect("streamed from these inputs"),
+                name: String::new(),
+            };
+            (hashed, text.len() as u64)
+        })
+    };
+    corpus::stream_with(inputs, &config.read, BATCH_BYTES, &hash, |batch, d| {
         diags.extend(d);
         done += batch.len();
-        bytes += batch.iter().map(|d| d.text.len() as u64).sum::<u64>();
-        let out: Vec<Hashed> = batch
-            .into_par_iter()
-            .map_init(Vec::new, |words, doc| {
-                words.clear();
-                word_hashes(&doc.text, words);
-                Hashed {
-                    signature: hasher.signature_of_words(words, config.shingle),
-                    fingerprint: fingerprint(words),
-                    place: places.of(&doc).expect("streamed from these inputs"),
-                    name: doc.name,
-                }
-            })
-            .collect();
-        hashed.extend(out);
+        hashed.extend(batch.into_iter().map(|(doc, (h, len))| {
+            bytes += len;
+            Hashed {
+                name: doc.name,
+                ..h
+            }
+        }));
         config.report("hashing", done, bytes);
     });
     hashed.par_sort_by(|a, b| a.name.cmp(&b.name));
