@@ -919,24 +919,26 @@ impl<'a> Places<'a> {
 /// Reads again the texts of documents that an earlier [`stream`] of the same `inputs` handed
 /// over, from their places alone: a text file whole, a JSONL record by seeking to its line (or
 /// reading a gzip stream up to it), so that the rest of the inputs is neither read nor parsed.
-/// `sink` gets, about `batch_bytes` of text at a time, each wanted document's index in `wanted`
-/// with its text as it reads now. A document that can no longer be read, or no longer parses, is
-/// left out: the caller notices the gap.
-pub fn reread(
+/// `each` is called with each wanted document's index in `wanted` and its text as it reads now,
+/// on the thread that read it, and `sink` gets what it made, about `batch_bytes` of text at a
+/// time. A document that can no longer be read, or no longer parses, is left out: the caller
+/// notices the gap.
+pub fn reread<T: Send>(
     inputs: &[Input],
     wanted: &[Place],
     opts: &ReadOptions,
     batch_bytes: usize,
-    mut sink: impl FnMut(Vec<(usize, String)>),
+    each: &(dyn Fn(usize, String) -> T + Sync),
+    mut sink: impl FnMut(Vec<T>),
 ) {
     let mut order: Vec<usize> = (0..wanted.len()).collect();
     order.sort_unstable_by_key(|&w| wanted[w]);
     let mut batch: Vec<(usize, Pending)> = Vec::new();
     let mut bytes = 0u64;
     let mut flush = |batch: &mut Vec<(usize, Pending)>, bytes: &mut u64| {
-        let texts: Vec<(usize, String)> = std::mem::take(batch)
+        let texts: Vec<T> = std::mem::take(batch)
             .into_par_iter()
-            .filter_map(|(w, pending)| Some((w, pending.text(opts)?)))
+            .filter_map(|(w, pending)| Some(each(w, pending.text(opts)?)))
             .collect();
         *bytes = 0;
         sink(texts);

@@ -408,20 +408,24 @@ fn near_duplicates_streaming(
     let wanted: Vec<Place> = needed.iter().map(|&i| hashed[i].place).collect();
     let mut changed = Vec::new();
     let (mut done, mut bytes) = (0usize, 0u64);
-    corpus::reread(inputs, &wanted, &config.read, BATCH_BYTES, |batch| {
-        done += batch.len();
-        bytes += batch.iter().map(|(_, t)| t.len() as u64).sum::<u64>();
-        let out: Vec<(usize, Vec<u64>, bool)> = batch
-            .into_par_iter()
-            .map(|(w, text)| {
-                let mut words = Vec::new();
-                word_hashes(&text, &mut words);
-                let same = fingerprint(&words) == hashed[needed[w]].fingerprint;
-                (w, shingle_set(&words, config.shingle), same)
-            })
-            .collect();
+    let set_of = |w: usize, text: String| {
+        WORDS.with_borrow_mut(|words| {
+            words.clear();
+            word_hashes(&text, words);
+            let same = fingerprint(words) == hashed[needed[w]].fingerprint;
+            (
+                w,
+                shingle_set(words, config.shingle),
+                same,
+                text.len() as u64,
+            )
+        })
+    };
+    corpus::reread(inputs, &wanted, &config.read, BATCH_BYTES, &set_of, |out| {
+        done += out.len();
+        bytes += out.iter().map(|o| o.3).sum::<u64>();
         let mut ready = Vec::new();
-        for (w, set, same) in out {
+        for (w, set, same, _) in out {
             if !same {
                 changed.push(needed[w]);
             }
