@@ -108,9 +108,12 @@ pub fn stop_words() -> AHashSet<u64> {
         .collect()
 }
 
+/// A seed as the index holds it: 16 bytes. Its partition holds the top [`PARTITION_BITS`] bits
+/// of its hash and `key` the low 32, so that equal seeds are told apart by 44 bits: among tens
+/// of millions of seeds, a handful of chance matches, each a lone hit that no passage is made of.
 #[derive(Clone, Copy, Default)]
 struct Seed {
-    hash: u64,
+    key: u32,
     doc: u32,
     start: u32,
     end: u32,
@@ -128,7 +131,7 @@ struct Hit {
 
 /// Seeds are spread over this many partitions by the top bits of their hash, so that each
 /// partition is sorted on its own, in cache, and in parallel with the others.
-const PARTITION_BITS: u32 = 10;
+const PARTITION_BITS: u32 = 12;
 
 /// Finds the passages shared by documents of `docs` (indexed by [`DocId`]).
 ///
@@ -139,8 +142,8 @@ const PARTITION_BITS: u32 = 10;
 /// the hits of the whole corpus (tens of millions when documents share much) are never held at
 /// once.
 pub fn find(docs: &[&Segmented], params: Params) -> Vec<Passage> {
-    let seeds = partitioned_seeds(docs);
-    let members = Members::of(&seeds, docs.len(), params.max_docs);
+    let (seeds, bounds) = partitioned_seeds(docs);
+    let members = Members::of(&seeds, &bounds, docs.len(), params.max_docs);
     let mut out: Vec<Passage> = (0..docs.len())
         .into_par_iter()
         .map_init(
@@ -263,11 +266,10 @@ const EMPTY_HIT: Hit = Hit {
 };
 
 /// Every document's seeds, grouped in `1 << PARTITION_BITS` partitions by hash, each partition
-/// sorted by (hash, document, position).
-fn partitioned_seeds(docs: &[&Segmented]) -> Vec<Seed> {
+/// sorted by (key, document, position); with the partitions' bounds.
+fn partitioned_seeds(docs: &[&Segmented]) -> (Vec<Seed>, Vec<usize>) {
     let stop = stop_words();
     let parts = 1usize << PARTITION_BITS;
-    let partition = |s: &Seed| (s.hash >> (64 - PARTITION_BITS)) as usize;
     // Documents in runs (a few per thread, for balance); each run's seeds in document order,
     // arranged by partition (a counting sort, stable).
     let run = docs.len().div_ceil(8 * rayon::current_num_threads()).max(1);
@@ -275,23 +277,25 @@ fn partitioned_seeds(docs: &[&Segmented]) -> Vec<Seed> {
         .par_chunks(run)
         .enumerate()
         .map(|(r, chunk)| {
-            let mut seeds = Vec::new();
+            let (mut seeds, mut partitions) = (Vec::new(), Vec::new());
             for (i, seg) in chunk.iter().enumerate() {
-                seeds_of((r * run + i) as u32, seg, &stop, &mut seeds);
+                seeds_of((r * run + i) as u32, seg, &stop, |hash, seed| {
+                    seeds.push(seed);
+                    partitions.push((hash >> (64 - PARTITION_BITS)) as u16);
+                });
             }
             let mut starts = vec![0usize; parts + 1];
-            for s in &seeds {
-                starts[partition(s) + 1] += 1;
+            for &p in &partitions {
+                starts[usize::from(p) + 1] += 1;
             }
             for p in 0..parts {
                 starts[p + 1] += starts[p];
             }
             let mut next = starts.clone();
             let mut arranged = vec![Seed::default(); seeds.len()];
-            for s in seeds {
-                let p = partition(&s);
-                arranged[next[p]] = s;
-                next[p] += 1;
+            for (s, p) in seeds.into_iter().zip(partitions) {
+                arranged[next[usize::from(p)]] = s;
+                next[usize::from(p)] += 1;
             }
             (arranged, starts)
         })
@@ -314,11 +318,15 @@ fn partitioned_seeds(docs: &[&Segmented]) -> Vec<Seed> {
             part[at..at + piece.len()].copy_from_slice(piece);
             at += piece.len();
         }
-        // Runs are in document order and stable, so sorting by hash alone, stably, leaves each
+        // Runs are in document order and stable, so sorting by key alone, stably, leaves each
         // group in (document, position) order.
-        part.sort_by_key(|s| s.hash);
+        part.sort_by_key(|s| s.key);
     });
-    all
+    let mut bounds = vec![0usize; parts + 1];
+    for p in 0..parts {
+        bounds[p + 1] = bounds[p] + sizes[p];
+    }
+    (all, bounds)
 }
 
 /// Where a document's seed sits in a group that pairs it with a later document.
@@ -340,22 +348,15 @@ struct Members {
 }
 
 impl Members {
-    fn of(seeds: &[Seed], num_docs: usize, max_docs: usize) -> Members {
+    /// The members of `seeds`, whose partitions start at `bounds`.
+    fn of(seeds: &[Seed], bounds: &[usize], num_docs: usize, max_docs: usize) -> Members {
         let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 seeds");
-        // Group boundaries fall inside no partition's edge, so partitions are scanned apart.
-        let parts = 1usize << PARTITION_BITS;
-        let mut bounds = vec![0usize; parts + 1];
-        let first =
-            |p: usize| seeds.partition_point(|s| ((s.hash >> (64 - PARTITION_BITS)) as usize) < p);
-        for (p, b) in bounds.iter_mut().enumerate() {
-            *b = first(p);
-        }
         let found: Vec<Vec<(u32, Member)>> = bounds
             .par_windows(2)
             .map(|w| {
                 let mut members = Vec::new();
                 let mut at = w[0];
-                for group in seeds[w[0]..w[1]].chunk_by(|x, y| x.hash == y.hash) {
+                for group in seeds[w[0]..w[1]].chunk_by(|x, y| x.key == y.key) {
                     let end = at + group.len();
                     if pairs_documents(group, max_docs) {
                         let last = group[group.len() - 1].doc;
@@ -397,19 +398,22 @@ impl Members {
 
 /// Seeds of a document: every pair of content words at most [`SKIP`] content words apart, as an
 /// unordered pair.
-fn seeds_of(doc: u32, seg: &Segmented, stop: &AHashSet<u64>, out: &mut Vec<Seed>) {
+/// `emit` gets each seed's 64-bit hash and the seed.
+fn seeds_of(doc: u32, seg: &Segmented, stop: &AHashSet<u64>, mut emit: impl FnMut(u64, Seed)) {
     let content: Vec<usize> = (0..seg.words.len())
         .filter(|&i| !stop.contains(&seg.words[i].hash))
         .collect();
     for (t, &first) in content.iter().enumerate() {
         for &second in content[t + 1..].iter().take(SKIP) {
             let (x, y) = (seg.words[first].hash, seg.words[second].hash);
-            out.push(Seed {
-                hash: fmix64(combine(x.min(y), x.max(y))),
+            let hash = fmix64(combine(x.min(y), x.max(y)));
+            let seed = Seed {
+                key: hash as u32,
                 doc,
                 start: first as u32,
                 end: second as u32 + 1,
-            });
+            };
+            emit(hash, seed);
         }
     }
 }
@@ -721,28 +725,28 @@ mod tests {
     /// pair of documents: what the partitioned index must reproduce.
     fn by_brute_force(segs: &[&Segmented], params: Params) -> Vec<Passage> {
         let stop = stop_words();
-        let seeds: Vec<Vec<Seed>> = segs
+        let seeds: Vec<Vec<(u64, Seed)>> = segs
             .iter()
             .enumerate()
             .map(|(d, seg)| {
                 let mut out = Vec::new();
-                seeds_of(d as u32, seg, &stop, &mut out);
+                seeds_of(d as u32, seg, &stop, |hash, seed| out.push((hash, seed)));
                 out
             })
             .collect();
         let mut groups: ahash::AHashMap<u64, Vec<Seed>> = ahash::AHashMap::new();
-        for s in seeds.iter().flatten() {
-            groups.entry(s.hash).or_default().push(*s);
+        for (hash, s) in seeds.iter().flatten() {
+            groups.entry(*hash).or_default().push(*s);
         }
         let mut out = Vec::new();
         for a in 0..segs.len() {
             for b in a + 1..segs.len() {
                 let mut hits = Vec::new();
-                for x in &seeds[a] {
-                    if !pairs_documents(&groups[&x.hash], params.max_docs) {
+                for (hash, x) in &seeds[a] {
+                    if !pairs_documents(&groups[hash], params.max_docs) {
                         continue;
                     }
-                    for y in seeds[b].iter().filter(|y| y.hash == x.hash) {
+                    for (_, y) in seeds[b].iter().filter(|(h, _)| h == hash) {
                         hits.push(Hit {
                             a: a as u32,
                             b: b as u32,
