@@ -108,15 +108,35 @@ pub fn stop_words() -> AHashSet<u64> {
         .collect()
 }
 
-/// A seed as the index holds it: 16 bytes. Its partition holds the top [`PARTITION_BITS`] bits
-/// of its hash and `key` the low 32, so that equal seeds are told apart by 44 bits: among tens
-/// of millions of seeds, a handful of chance matches, each a lone hit that no passage is made of.
-#[derive(Clone, Copy, Default)]
-struct Seed {
-    key: u32,
-    doc: u32,
-    start: u32,
-    end: u32,
+/// A seed as the index holds it, in 16 bytes: its key, document, and first and past-the-last
+/// word. Its partition holds the top [`PARTITION_BITS`] bits of its hash and the key the low 32,
+/// so that equal seeds are told apart by 44 bits: among tens of millions of seeds, a handful of
+/// chance matches, each a lone hit that no passage is made of. An array rather than a struct, so
+/// that the index (a gigabyte at 100k documents) is allocated zeroed by the system, not filled
+/// by a pass of its own before it is written.
+type Seed = [u32; 4];
+
+/// The parts of a [`Seed`].
+trait SeedParts {
+    fn key(&self) -> u32;
+    fn doc(&self) -> u32;
+    fn start(&self) -> u32;
+    fn end(&self) -> u32;
+}
+
+impl SeedParts for Seed {
+    fn key(&self) -> u32 {
+        self[0]
+    }
+    fn doc(&self) -> u32 {
+        self[1]
+    }
+    fn start(&self) -> u32 {
+        self[2]
+    }
+    fn end(&self) -> u32 {
+        self[3]
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -144,8 +164,16 @@ const PARTITION_BITS: u32 = 12;
 pub fn find(docs: &[&Segmented], params: Params) -> Vec<Passage> {
     let (seeds, bounds) = partitioned_seeds(docs);
     let members = Members::of(&seeds, &bounds, docs.len(), params.max_docs);
+    // Each job builds its own `PairHits` (a slot per document): jobs of at least this many
+    // documents keep that to a few dozen, where rayon's splitting would otherwise make thousands
+    // (at 100k documents, most of the run went to the kernel zeroing their memory).
+    let per_job = docs
+        .len()
+        .div_ceil(32 * rayon::current_num_threads())
+        .max(1);
     let mut out: Vec<Passage> = (0..docs.len())
         .into_par_iter()
+        .with_min_len(per_job)
         .map_init(
             || PairHits::new(docs.len()),
             |pairs, a| {
@@ -210,21 +238,21 @@ impl PairHits {
         for m in &self.members {
             // Groups are sorted by document: the rest of the group is `a` or later.
             for y in &seeds[m.at as usize + 1..m.group_end as usize] {
-                if y.doc == a {
+                if y.doc() == a {
                     continue;
                 }
-                let slot = &mut self.slot_of[y.doc as usize];
+                let slot = &mut self.slot_of[y.doc() as usize];
                 if *slot == u32::MAX {
                     *slot = self.partners.len() as u32;
-                    self.partners.push(y.doc);
+                    self.partners.push(y.doc());
                 }
                 let hit = Hit {
                     a,
-                    b: y.doc,
+                    b: y.doc(),
                     a0: m.start,
                     a1: m.end,
-                    b0: y.start,
-                    b1: y.end,
+                    b0: y.start(),
+                    b1: y.end(),
                 };
                 self.hits.push((*slot, hit));
             }
@@ -270,40 +298,54 @@ const EMPTY_HIT: Hit = Hit {
 fn partitioned_seeds(docs: &[&Segmented]) -> (Vec<Seed>, Vec<usize>) {
     let stop = stop_words();
     let parts = 1usize << PARTITION_BITS;
-    // Documents in runs (a few per thread, for balance); each run's seeds in document order,
-    // arranged by partition (a counting sort, stable).
+    let partition = |hash: u64| (hash >> (64 - PARTITION_BITS)) as usize;
+    // Documents in runs (a few per thread, for balance). The seeds are made twice, once to count
+    // them by partition and once to write each straight into its place: cheaper than holding a
+    // second copy, whose fresh memory the kernel must zero first.
     let run = docs.len().div_ceil(8 * rayon::current_num_threads()).max(1);
-    let runs: Vec<(Vec<Seed>, Vec<usize>)> = docs
+    let seeds_of_run = |r: usize, chunk: &[&Segmented], emit: &mut dyn FnMut(u64, Seed)| {
+        for (i, seg) in chunk.iter().enumerate() {
+            seeds_of((r * run + i) as u32, seg, &stop, &mut *emit);
+        }
+    };
+    let counts: Vec<Vec<usize>> = docs
         .par_chunks(run)
         .enumerate()
         .map(|(r, chunk)| {
-            let (mut seeds, mut partitions) = (Vec::new(), Vec::new());
-            for (i, seg) in chunk.iter().enumerate() {
-                seeds_of((r * run + i) as u32, seg, &stop, |hash, seed| {
-                    seeds.push(seed);
-                    partitions.push((hash >> (64 - PARTITION_BITS)) as u16);
-                });
-            }
-            let mut starts = vec![0usize; parts + 1];
-            for &p in &partitions {
-                starts[usize::from(p) + 1] += 1;
-            }
-            for p in 0..parts {
-                starts[p + 1] += starts[p];
-            }
-            let mut next = starts.clone();
-            let mut arranged = vec![Seed::default(); seeds.len()];
-            for (s, p) in seeds.into_iter().zip(partitions) {
-                arranged[next[usize::from(p)]] = s;
-                next[usize::from(p)] += 1;
-            }
-            (arranged, starts)
+            let mut counts = vec![0usize; parts];
+            seeds_of_run(r, chunk, &mut |hash, _| counts[partition(hash)] += 1);
+            counts
         })
         .collect();
     let sizes: Vec<usize> = (0..parts)
-        .map(|p| runs.iter().map(|(_, st)| st[p + 1] - st[p]).sum())
+        .map(|p| counts.iter().map(|c| c[p]).sum())
         .collect();
-    let mut all = vec![Seed::default(); sizes.iter().sum()];
+    let mut bounds = vec![0usize; parts + 1];
+    for p in 0..parts {
+        bounds[p + 1] = bounds[p] + sizes[p];
+    }
+    let mut all: Vec<Seed> = vec![[0; 4]; bounds[parts]];
+    // Each run's share of each partition, in run (so document) order within the partition.
+    let mut shares: Vec<Vec<&mut [Seed]>> = (0..counts.len()).map(|_| Vec::new()).collect();
+    let mut rest = all.as_mut_slice();
+    for p in 0..parts {
+        for (r, c) in counts.iter().enumerate() {
+            let (head, tail) = rest.split_at_mut(c[p]);
+            shares[r].push(head);
+            rest = tail;
+        }
+    }
+    docs.par_chunks(run)
+        .zip(shares)
+        .enumerate()
+        .for_each(|(r, (chunk, mut share))| {
+            let mut next = vec![0usize; parts];
+            seeds_of_run(r, chunk, &mut |hash, seed| {
+                let p = partition(hash);
+                share[p][next[p]] = seed;
+                next[p] += 1;
+            });
+        });
     let mut slices: Vec<&mut [Seed]> = Vec::with_capacity(parts);
     let mut rest = all.as_mut_slice();
     for &size in &sizes {
@@ -311,21 +353,11 @@ fn partitioned_seeds(docs: &[&Segmented]) -> (Vec<Seed>, Vec<usize>) {
         slices.push(head);
         rest = tail;
     }
-    slices.into_par_iter().enumerate().for_each(|(p, part)| {
-        let mut at = 0;
-        for (seeds, starts) in &runs {
-            let piece = &seeds[starts[p]..starts[p + 1]];
-            part[at..at + piece.len()].copy_from_slice(piece);
-            at += piece.len();
-        }
-        // Runs are in document order and stable, so sorting by key alone, stably, leaves each
-        // group in (document, position) order.
-        part.sort_by_key(|s| s.key);
-    });
-    let mut bounds = vec![0usize; parts + 1];
-    for p in 0..parts {
-        bounds[p + 1] = bounds[p] + sizes[p];
-    }
+    // Runs are in document order, so sorting by key alone, stably, leaves each group in
+    // (document, position) order.
+    slices
+        .into_par_iter()
+        .for_each(|part| part.sort_by_key(SeedParts::key));
     (all, bounds)
 }
 
@@ -356,18 +388,22 @@ impl Members {
             .map(|w| {
                 let mut members = Vec::new();
                 let mut at = w[0];
-                for group in seeds[w[0]..w[1]].chunk_by(|x, y| x.key == y.key) {
+                for group in seeds[w[0]..w[1]].chunk_by(|x, y| x.key() == y.key()) {
                     let end = at + group.len();
                     if pairs_documents(group, max_docs) {
-                        let last = group[group.len() - 1].doc;
-                        for (i, s) in group.iter().enumerate().take_while(|(_, s)| s.doc != last) {
+                        let last = group[group.len() - 1].doc();
+                        for (i, s) in group
+                            .iter()
+                            .enumerate()
+                            .take_while(|(_, s)| s.doc() != last)
+                        {
                             let member = Member {
                                 at: index(at + i),
                                 group_end: index(end),
-                                start: s.start,
-                                end: s.end,
+                                start: s.start(),
+                                end: s.end(),
                             };
-                            members.push((s.doc, member));
+                            members.push((s.doc(), member));
                         }
                     }
                     at = end;
@@ -407,12 +443,7 @@ fn seeds_of(doc: u32, seg: &Segmented, stop: &AHashSet<u64>, mut emit: impl FnMu
         for &second in content[t + 1..].iter().take(SKIP) {
             let (x, y) = (seg.words[first].hash, seg.words[second].hash);
             let hash = fmix64(combine(x.min(y), x.max(y)));
-            let seed = Seed {
-                key: hash as u32,
-                doc,
-                start: first as u32,
-                end: second as u32 + 1,
-            };
+            let seed = [hash as u32, doc, first as u32, second as u32 + 1];
             emit(hash, seed);
         }
     }
@@ -422,10 +453,13 @@ fn seeds_of(doc: u32, seg: &Segmented, stop: &AHashSet<u64>, mut emit: impl FnMu
 /// documents: found in two or more, but in no more than `max_docs` (common phrases and
 /// boilerplate are not evidence).
 fn pairs_documents(group: &[Seed], max_docs: usize) -> bool {
-    if group.len() < 2 || group[0].doc == group[group.len() - 1].doc {
+    if group.len() < 2 || group[0].doc() == group[group.len() - 1].doc() {
         return false;
     }
-    let docs = 1 + group.windows(2).filter(|w| w[0].doc != w[1].doc).count();
+    let docs = 1 + group
+        .windows(2)
+        .filter(|w| w[0].doc() != w[1].doc())
+        .count();
     // A phrase repeated many times inside documents multiplies hits; cap the group too.
     docs <= max_docs && group.len() <= 4 * max_docs
 }
@@ -750,10 +784,10 @@ mod tests {
                         hits.push(Hit {
                             a: a as u32,
                             b: b as u32,
-                            a0: x.start,
-                            a1: x.end,
-                            b0: y.start,
-                            b1: y.end,
+                            a0: x.start(),
+                            a1: x.end(),
+                            b0: y.start(),
+                            b1: y.end(),
                         });
                     }
                 }
