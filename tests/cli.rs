@@ -10,6 +10,21 @@ const P000: &str = "seeds/000_ca49e1c1fd87fc1f.txt";
 const P001: &str = "seeds/001_a44d78c5ea0fce22.txt";
 const P002: &str = "seeds/002_896b3e09b23975d2.txt";
 
+/// The README's quick start shows what `cargo run --release -- seeds/ --threshold 0.8` prints; it
+/// must stay true.
+#[test]
+fn the_readme_shows_what_the_first_command_prints() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let after = &readme[readme
+        .find("The first command prints:")
+        .expect("the sample's lead-in")..];
+    let start = after.find("```text\n").expect("the sample's block") + "```text\n".len();
+    let sample = &after[start..start + after[start..].find("```").expect("the block's end")];
+    let out = dedupe(&root(), &["seeds/", "--threshold", "0.8"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), sample);
+}
+
 #[test]
 fn seeds_report_what_a_reader_checks_first() {
     let out = dedupe(&root(), &["seeds/", "--threshold", "0.8"]);

@@ -276,11 +276,30 @@ impl PairHits {
             self.sorted[next[slot as usize]] = hit;
             next[slot as usize] += 1;
         }
+        // Each pair's hits are now in (a0, a1, b0, b1) order; the hits at one position in `a`
+        // are put in `b` order, so that `b` coverage is counted along `b` (a few hits at most
+        // share a start, so the insertion sort is linear).
+        for w in self.starts.windows(2) {
+            insertion_sort_by_key(&mut self.sorted[w[0]..w[1]], |h| (h.a0, h.b0, h.a1, h.b1));
+        }
     }
 
-    /// The hits of each pair, sorted by position in `a` and then in `b`.
+    /// The hits of each pair, sorted by position in `a`, then in `b`.
     fn by_pair(&self) -> impl Iterator<Item = &[Hit]> {
         self.starts.windows(2).map(|w| &self.sorted[w[0]..w[1]])
+    }
+}
+
+/// Sorts a slice that is nearly sorted already.
+fn insertion_sort_by_key<T: Copy, K: Ord>(v: &mut [T], key: impl Fn(&T) -> K) {
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && key(&v[j - 1]) > key(&x) {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
     }
 }
 
@@ -791,7 +810,7 @@ mod tests {
                         });
                     }
                 }
-                hits.sort_by_key(|h| (h.a0, h.a1, h.b0, h.b1));
+                hits.sort_by_key(|h| (h.a0, h.b0, h.a1, h.b1));
                 if !hits.is_empty() {
                     out.extend(chain(&hits, params));
                 }
