@@ -1,9 +1,9 @@
 //! Cross-document overlaps: passages that two different documents share, verbatim or nearly.
 //!
 //! Seeds are unordered pairs of nearby content words (stop words skipped), so that a swapped,
-//! inserted or replaced word breaks few seeds. One index over the whole corpus (a sort by seed
-//! hash) pairs the places where a seed occurs in two documents; no two documents are compared
-//! unless they share a seed. Seeds found in more than `max_docs` documents are common phrases or
+//! inserted or replaced word breaks few seeds. One index over the whole corpus (seeds partitioned
+//! by hash, each partition sorted) pairs the places where a seed occurs in two documents; no two
+//! documents are compared unless they share a seed. Seeds found in more than `max_docs` documents are common phrases or
 //! boilerplate, not evidence of reuse. Hits of one document pair are then chained into passages,
 //! bridging gaps of up to `max_gap` words on both sides along one diagonal, so a changed word does
 //! not split a passage in two; nearby chains are merged, chance fragments dropped by their seed
@@ -157,7 +157,7 @@ const PARTITION_BITS: u32 = 12;
 ///
 /// The seeds are partitioned by hash and each partition sorted, so that equal seeds lie
 /// together; a group of equal seeds from two or more documents pairs them. Each document then
-/// takes its pairings with the documents after it, sorts those hits by the other document and
+/// takes its pairings with the documents after it, buckets those hits by the other document and
 /// chains them: the hits of one document are generated, sorted and chained while in cache, and
 /// the hits of the whole corpus (tens of millions when documents share much) are never held at
 /// once.
