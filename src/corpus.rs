@@ -522,7 +522,7 @@ pub fn stream(
     mut sink: impl FnMut(Vec<Document>, Vec<Diagnostic>),
 ) {
     stream_with(inputs, opts, batch_bytes, &|_| (), |docs, diags| {
-        sink(docs.into_iter().map(|(doc, ())| doc).collect(), diags)
+        sink(documents(docs), diags)
     });
 }
 
@@ -582,6 +582,11 @@ pub type Each<'a, T> = dyn Fn(&mut Document) -> T + Sync + 'a;
 
 /// Where batches of documents go.
 type Sink<'a, T> = dyn FnMut(Vec<(Document, T)>, Vec<Diagnostic>) + 'a;
+
+/// The documents of a batch read with nothing made of them.
+fn documents(batch: Vec<(Document, ())>) -> Vec<Document> {
+    batch.into_iter().map(|(doc, ())| doc).collect()
+}
 
 /// A document with what `each` made of it.
 fn with<T>(mut doc: Document, each: &Each<'_, T>) -> (Document, T) {
@@ -1101,7 +1106,7 @@ pub fn read_jsonl_from<R: Read + Send>(
         opts,
         batch_bytes,
         &|_| (),
-        &mut |docs, diags| sink(docs.into_iter().map(|(doc, ())| doc).collect(), diags),
+        &mut |docs, diags| sink(documents(docs), diags),
     );
 }
 

@@ -257,25 +257,13 @@ impl PairHits {
                 self.hits.push((*slot, hit));
             }
         }
-        // A stable counting sort by partner keeps each pair's hits in position order.
-        self.starts.clear();
-        self.starts.resize(self.partners.len() + 1, 0);
-        for &(slot, _) in &self.hits {
-            self.starts[slot as usize + 1] += 1;
-        }
-        for i in 0..self.partners.len() {
-            self.starts[i + 1] += self.starts[i];
-        }
-        let mut next = self.starts.clone();
-        self.sorted.clear();
-        self.sorted.resize(
-            self.hits.len(),
-            self.hits.first().map_or(EMPTY_HIT, |h| h.1),
+        // A stable sort by partner keeps each pair's hits in position order.
+        sort_into_buckets(
+            self.hits.iter().map(|&(slot, hit)| (slot as usize, hit)),
+            self.partners.len(),
+            &mut self.starts,
+            &mut self.sorted,
         );
-        for &(slot, hit) in &self.hits {
-            self.sorted[next[slot as usize]] = hit;
-            next[slot as usize] += 1;
-        }
         // Each pair's hits are now in (a0, a1, b0, b1) order; the hits at one position in `a`
         // are put in `b` order, so that `b` coverage is counted along `b` (a few hits at most
         // share a start, so the insertion sort is linear).
@@ -303,14 +291,43 @@ fn insertion_sort_by_key<T: Copy, K: Ord>(v: &mut [T], key: impl Fn(&T) -> K) {
     }
 }
 
-const EMPTY_HIT: Hit = Hit {
-    a: 0,
-    b: 0,
-    a0: 0,
-    a1: 0,
-    b0: 0,
-    b1: 0,
-};
+/// A stable counting sort: `items` by their bucket (below `buckets`) into `out`, with the start
+/// of each bucket (and the end of the last) in `starts`.
+fn sort_into_buckets<T: Copy>(
+    items: impl Iterator<Item = (usize, T)> + Clone,
+    buckets: usize,
+    starts: &mut Vec<usize>,
+    out: &mut Vec<T>,
+) {
+    starts.clear();
+    starts.resize(buckets + 1, 0);
+    for (bucket, _) in items.clone() {
+        starts[bucket + 1] += 1;
+    }
+    for i in 0..buckets {
+        starts[i + 1] += starts[i];
+    }
+    out.clear();
+    if let Some((_, first)) = items.clone().next() {
+        out.resize(starts[buckets], first);
+    }
+    let mut next = starts.clone();
+    for (bucket, item) in items {
+        out[next[bucket]] = item;
+        next[bucket] += 1;
+    }
+}
+
+/// `v` cut into consecutive slices of the given sizes.
+fn split_sizes<T>(mut v: &mut [T], sizes: impl IntoIterator<Item = usize>) -> Vec<&mut [T]> {
+    let mut slices = Vec::new();
+    for size in sizes {
+        let (head, tail) = v.split_at_mut(size);
+        slices.push(head);
+        v = tail;
+    }
+    slices
+}
 
 /// Every document's seeds, grouped in `1 << PARTITION_BITS` partitions by hash, each partition
 /// sorted by (key, document, position); with the partitions' bounds.
@@ -345,14 +362,11 @@ fn partitioned_seeds(docs: &[&Segmented]) -> (Vec<Seed>, Vec<usize>) {
     }
     let mut all: Vec<Seed> = vec![[0; 4]; bounds[parts]];
     // Each run's share of each partition, in run (so document) order within the partition.
-    let mut shares: Vec<Vec<&mut [Seed]>> = (0..counts.len()).map(|_| Vec::new()).collect();
-    let mut rest = all.as_mut_slice();
-    for p in 0..parts {
-        for (r, c) in counts.iter().enumerate() {
-            let (head, tail) = rest.split_at_mut(c[p]);
-            shares[r].push(head);
-            rest = tail;
-        }
+    let runs = counts.len();
+    let mut shares: Vec<Vec<&mut [Seed]>> = (0..runs).map(|_| Vec::new()).collect();
+    let pieces = (0..parts).flat_map(|p| counts.iter().map(move |c| c[p]));
+    for (i, piece) in split_sizes(&mut all, pieces).into_iter().enumerate() {
+        shares[i % runs].push(piece);
     }
     docs.par_chunks(run)
         .zip(shares)
@@ -365,23 +379,16 @@ fn partitioned_seeds(docs: &[&Segmented]) -> (Vec<Seed>, Vec<usize>) {
                 next[p] += 1;
             });
         });
-    let mut slices: Vec<&mut [Seed]> = Vec::with_capacity(parts);
-    let mut rest = all.as_mut_slice();
-    for &size in &sizes {
-        let (head, tail) = rest.split_at_mut(size);
-        slices.push(head);
-        rest = tail;
-    }
     // Runs are in document order, so sorting by key alone, stably, leaves each group in
     // (document, position) order.
-    slices
+    split_sizes(&mut all, sizes)
         .into_par_iter()
         .for_each(|part| part.sort_by_key(SeedParts::key));
     (all, bounds)
 }
 
 /// Where a document's seed sits in a group that pairs it with a later document.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct Member {
     /// Index of the seed.
     at: u32,
@@ -430,19 +437,13 @@ impl Members {
                 members
             })
             .collect();
-        let mut starts = vec![0usize; num_docs + 1];
-        for (doc, _) in found.iter().flatten() {
-            starts[*doc as usize + 1] += 1;
-        }
-        for d in 0..num_docs {
-            starts[d + 1] += starts[d];
-        }
-        let mut next = starts.clone();
-        let mut members = vec![Member::default(); starts[num_docs]];
-        for (doc, m) in found.into_iter().flatten() {
-            members[next[doc as usize]] = m;
-            next[doc as usize] += 1;
-        }
+        let (mut members, mut starts) = (Vec::new(), Vec::new());
+        sort_into_buckets(
+            found.iter().flatten().map(|&(doc, m)| (doc as usize, m)),
+            num_docs,
+            &mut starts,
+            &mut members,
+        );
         Members { members, starts }
     }
 
@@ -452,8 +453,7 @@ impl Members {
 }
 
 /// Seeds of a document: every pair of content words at most [`SKIP`] content words apart, as an
-/// unordered pair.
-/// `emit` gets each seed's 64-bit hash and the seed.
+/// unordered pair. `emit` gets each seed's 64-bit hash and the seed.
 fn seeds_of(doc: u32, seg: &Segmented, stop: &AHashSet<u64>, mut emit: impl FnMut(u64, Seed)) {
     let content: Vec<usize> = (0..seg.words.len())
         .filter(|&i| !stop.contains(&seg.words[i].hash))
