@@ -316,7 +316,7 @@ fn fingerprint(words: &[u64]) -> u64 {
 }
 
 thread_local! {
-    /// A worker's buffer of word hashes, reused from document to document.
+    /// A worker's room for word hashes, reused from document to document.
     static WORDS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -335,9 +335,8 @@ fn near_duplicates_streaming(
     // Each document is hashed by the worker that decoded it, and its text dropped there.
     let hash = |doc: &mut Document| {
         let text = std::mem::take(&mut doc.text);
-        WORDS.with_borrow_mut(|words| {
-            words.clear();
-            word_hashes(&text, words);
+        WORDS.with_borrow_mut(|room| {
+            let words = word_hashes(&text, room);
             let hashed = Hashed {
                 signature: hasher.signature_of_words(words, config.shingle),
                 fingerprint: fingerprint(words),
@@ -409,9 +408,8 @@ fn near_duplicates_streaming(
     let mut changed = Vec::new();
     let (mut done, mut bytes) = (0usize, 0u64);
     let set_of = |w: usize, text: String| {
-        WORDS.with_borrow_mut(|words| {
-            words.clear();
-            word_hashes(&text, words);
+        WORDS.with_borrow_mut(|room| {
+            let words = word_hashes(&text, room);
             let same = fingerprint(words) == hashed[needed[w]].fingerprint;
             (
                 w,

@@ -68,8 +68,8 @@ fn check_segmentation(text: &str) -> Segmented {
     }
     assert_eq!(next, seg.words.len());
     // The streaming path hashes exactly as segmentation does.
-    let mut hashes = Vec::new();
-    word_hashes(text, &mut hashes);
+    let mut room = Vec::new();
+    let hashes = word_hashes(text, &mut room).to_vec();
     assert_eq!(
         hashes,
         seg.hashes(),
