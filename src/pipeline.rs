@@ -238,27 +238,34 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
         }
     }
     for p in &passages {
-        let (a, b) = (p.a.index(), p.b.index());
-        coverage[a].mark_words(p.a_words.clone(), Kind::Overlap);
-        coverage[b].mark_words(p.b_words.clone(), Kind::Overlap);
-        let span_a = segs[a].words_span(p.a_words.start, p.a_words.end);
-        let span_b = segs[b].words_span(p.b_words.start, p.b_words.end);
-        let path_loc = |d: usize, span: Span| {
-            let loc = here(d, span);
-            report::PathLoc {
-                path: docs[d].name.clone(),
-                lines: loc.lines,
-                bytes: loc.bytes,
-            }
-        };
-        report.overlaps.push(report::Overlap {
-            a: path_loc(a, span_a),
-            b: path_loc(b, span_b),
-            words: p.a_words.len(),
-            similarity: Rounded(p.similarity),
-            text: docs[a].text[span_a.range()].to_string(),
-        });
+        coverage[p.a.index()].mark_words(p.a_words.clone(), Kind::Overlap);
+        coverage[p.b.index()].mark_words(p.b_words.clone(), Kind::Overlap);
     }
+    // In parallel: a corpus that shares much has hundreds of thousands of passages, each with
+    // its text copied out.
+    report.overlaps = passages
+        .par_iter()
+        .map(|p| {
+            let (a, b) = (p.a.index(), p.b.index());
+            let span_a = segs[a].words_span(p.a_words.start, p.a_words.end);
+            let span_b = segs[b].words_span(p.b_words.start, p.b_words.end);
+            let path_loc = |d: usize, span: Span| {
+                let loc = here(d, span);
+                report::PathLoc {
+                    path: docs[d].name.clone(),
+                    lines: loc.lines,
+                    bytes: loc.bytes,
+                }
+            };
+            report::Overlap {
+                a: path_loc(a, span_a),
+                b: path_loc(b, span_b),
+                words: p.a_words.len(),
+                similarity: Rounded(p.similarity),
+                text: docs[a].text[span_a.range()].to_string(),
+            }
+        })
+        .collect();
     for (d, found) in found_boilerplate.iter().enumerate() {
         for s in found {
             coverage[d].mark_span(&segs[d], s.span, Kind::Boilerplate);
