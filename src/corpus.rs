@@ -1255,27 +1255,6 @@ fn process_batch<T: Send>(
     batch.bytes
 }
 
-/// Position of the first `\n` in `bytes`, eight bytes at a time.
-fn find_newline(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let mut eights = bytes.chunks_exact(8);
-    for (i, eight) in (&mut eights).enumerate() {
-        let v = u64::from_le_bytes(eight.try_into().expect("8 bytes")) ^ (ONES * u64::from(b'\n'));
-        // The lowest byte that is zero sets its high bit (higher bytes may be misflagged, which
-        // does not matter for the first one).
-        let zero = v.wrapping_sub(ONES) & !v & (ONES * 0x80);
-        if zero != 0 {
-            return Some(i * 8 + zero.trailing_zeros() as usize / 8);
-        }
-    }
-    let done = bytes.len() - eights.remainder().len();
-    eights
-        .remainder()
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|i| done + i)
-}
-
 /// A line of a [`LineBatch`]: its number (1-based), its stream offset, and its range in the
 /// batch's bytes, or only its length when it is over the limit (not held), so that diagnostics
 /// stay in line order.
@@ -1345,7 +1324,7 @@ impl<R: Read> LineBatches<R> {
         let (mut start, mut scan, mut cost) = (0, 0, 0);
         let mut failed = None;
         while cost < batch_bytes {
-            if let Some(i) = find_newline(&bytes[scan..]) {
+            if let Some(i) = crate::segment::find_either(&bytes[scan..], b'\n', b'\n') {
                 let end = scan + i + 1;
                 if end - 1 - start > self.max {
                     // Whole in the buffer but over the limit all the same.
@@ -1872,28 +1851,6 @@ mod tests {
             panic!()
         };
         assert_eq!((t.as_str(), map.raw(0)), ("", 2));
-    }
-
-    #[test]
-    fn newlines_are_found_eight_bytes_at_a_time() {
-        for len in 0..40 {
-            for at in 0..=len {
-                let mut bytes = vec![b'x'; len];
-                // Bytes that differ from '\n' by one bit, or borrow in the zero-byte test.
-                for (i, b) in bytes.iter_mut().enumerate() {
-                    *b = [b'x', 0x0B, 0x08, 0x8A, 0x00][i % 5];
-                }
-                // A first newline at `at` (none when `at == len`), and another after it.
-                if at < len {
-                    bytes[at] = b'\n';
-                }
-                if at + 3 < len {
-                    bytes[at + 3] = b'\n';
-                }
-                let expected = (at < len).then_some(at);
-                assert_eq!(find_newline(&bytes), expected, "len {len}, at {at}");
-            }
-        }
     }
 
     #[test]

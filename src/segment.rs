@@ -73,22 +73,14 @@ impl LineIndex {
         let mut starts = vec![0];
         let mut ends = Vec::new();
         let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => {
-                    ends.push(i);
-                    starts.push(i + 1);
-                }
-                b'\r' => {
-                    ends.push(i);
-                    if bytes.get(i + 1) == Some(&b'\n') {
-                        i += 1;
-                    }
-                    starts.push(i + 1);
-                }
-                _ => {}
+        while let Some(at) = find_either(&bytes[i..], b'\n', b'\r') {
+            let end = i + at;
+            ends.push(end);
+            i = end + 1;
+            if bytes[end] == b'\r' && bytes.get(i) == Some(&b'\n') {
+                i += 1;
             }
-            i += 1;
+            starts.push(i);
         }
         ends.push(bytes.len());
         LineIndex { starts, ends }
@@ -122,6 +114,28 @@ impl LineIndex {
         let last = self.line_of(span.end.saturating_sub(1).max(span.start));
         [first + 1, last + 1]
     }
+}
+
+/// Position of the first byte of `bytes` that is `a` or `b`, eight bytes at a time.
+pub(crate) fn find_either(bytes: &[u8], a: u8, b: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The lowest zero byte of `x` sets its high bit (higher bytes may be misflagged, which does
+    // not matter for the first one).
+    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & (ONES * 0x80);
+    let mut eights = bytes.chunks_exact(8);
+    for (i, eight) in (&mut eights).enumerate() {
+        let v = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
+        let found = zeros(v ^ (ONES * u64::from(a))) | zeros(v ^ (ONES * u64::from(b)));
+        if found != 0 {
+            return Some(i * 8 + found.trailing_zeros() as usize / 8);
+        }
+    }
+    let done = bytes.len() - eights.remainder().len();
+    eights
+        .remainder()
+        .iter()
+        .position(|&c| c == a || c == b)
+        .map(|i| done + i)
 }
 
 /// A document cut into lines, paragraphs and words.
@@ -229,10 +243,7 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize, u64)) {
     let mut scratch = String::new();
     let mut start = 0;
     while start < bytes.len() {
-        let end = bytes[start..]
-            .iter()
-            .position(|&b| b == b'\n' || b == b'\r')
-            .map_or(bytes.len(), |p| start + p);
+        let end = find_either(&bytes[start..], b'\n', b'\r').map_or(bytes.len(), |p| start + p);
         let line = &text[start..end];
         if line.is_ascii() {
             ascii_words(line.as_bytes(), |s, e| {
@@ -627,6 +638,46 @@ mod tests {
         assert_eq!(idx.line_range(Span::new(0, 2)), [1, 1]);
         assert_eq!(idx.line_range(Span::new(3, 9)), [2, 4]);
         assert_eq!(idx.line_of(8), 3);
+    }
+
+    #[test]
+    fn line_ends_are_found_eight_bytes_at_a_time() {
+        for len in 0..40 {
+            for at in 0..=len {
+                // Bytes that differ from '\n' or '\r' by one bit, or borrow in the zero-byte test.
+                let mut bytes: Vec<u8> = (0..len)
+                    .map(|i| [b'x', 0x0B, 0x08, 0x8A, 0x00, 0x0C][i % 6])
+                    .collect();
+                // A first terminator at `at` (none when `at == len`), and others after it.
+                for (i, b) in [(at, b'\r'), (at + 1, b'\n'), (at + 3, b'\n')] {
+                    if i < len {
+                        bytes[i] = b;
+                    }
+                }
+                let expected = (at < len).then_some(at);
+                assert_eq!(
+                    find_either(&bytes, b'\n', b'\r'),
+                    expected,
+                    "len {len}, at {at}"
+                );
+                let newline = (at + 1 < len).then_some(at + 1);
+                assert_eq!(
+                    find_either(&bytes, b'\n', b'\n'),
+                    newline,
+                    "len {len}, at {at}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn lines_end_at_every_kind_of_terminator() {
+        let text = "one\ntwo\r\nthree\rfour\n\r\nsix";
+        let index = LineIndex::new(text);
+        let lines: Vec<&str> = (0..index.len())
+            .map(|i| &text[index.line(i).range()])
+            .collect();
+        assert_eq!(lines, ["one", "two", "three", "four", "", "six"]);
     }
 
     #[test]
