@@ -100,12 +100,45 @@ const STOP_WORDS: &[&str] = &[
     "you", "your",
 ];
 
-/// The hashes of the stop words, as the segmenter hashes words.
-pub fn stop_words() -> AHashSet<u64> {
-    STOP_WORDS
-        .iter()
-        .map(|w| hash_bytes(w.as_bytes()))
-        .collect()
+/// The stop words, by their hashes as the segmenter hashes words. A bit for each of 4,096 slots,
+/// picked by a hash's top bits, rules out nearly every other word with one look-up; the set
+/// confirms the rest (every word of a corpus is looked up, twice).
+pub struct StopWords {
+    slots: [u64; 64],
+    hashes: AHashSet<u64>,
+}
+
+impl StopWords {
+    /// The stop words of [`STOP_WORDS`].
+    pub fn new() -> StopWords {
+        let hashes: AHashSet<u64> = STOP_WORDS
+            .iter()
+            .map(|w| hash_bytes(w.as_bytes()))
+            .collect();
+        let mut slots = [0u64; 64];
+        for &h in &hashes {
+            let slot = StopWords::slot(h);
+            slots[slot / 64] |= 1 << (slot % 64);
+        }
+        StopWords { slots, hashes }
+    }
+
+    fn slot(hash: u64) -> usize {
+        (hash >> 52) as usize
+    }
+
+    /// Whether the word of this hash is a stop word.
+    #[inline]
+    pub fn contains(&self, hash: u64) -> bool {
+        let slot = StopWords::slot(hash);
+        self.slots[slot / 64] >> (slot % 64) & 1 != 0 && self.hashes.contains(&hash)
+    }
+}
+
+impl Default for StopWords {
+    fn default() -> Self {
+        StopWords::new()
+    }
 }
 
 /// A seed as the index holds it, in 16 bytes: its key, document, and first and past-the-last
@@ -332,7 +365,7 @@ fn split_sizes<T>(mut v: &mut [T], sizes: impl IntoIterator<Item = usize>) -> Ve
 /// Every document's seeds, grouped in `1 << PARTITION_BITS` partitions by hash, each partition
 /// sorted by (key, document, position); with the partitions' bounds.
 fn partitioned_seeds(docs: &[&Segmented]) -> (Vec<Seed>, Vec<usize>) {
-    let stop = stop_words();
+    let stop = StopWords::new();
     let parts = 1usize << PARTITION_BITS;
     let partition = |hash: u64| (hash >> (64 - PARTITION_BITS)) as usize;
     // Documents in runs (a few per thread, for balance). The seeds are made twice, once to count
@@ -453,18 +486,22 @@ impl Members {
 }
 
 /// Seeds of a document: every pair of content words at most [`SKIP`] content words apart, as an
-/// unordered pair. `emit` gets each seed's 64-bit hash and the seed.
-fn seeds_of(doc: u32, seg: &Segmented, stop: &AHashSet<u64>, mut emit: impl FnMut(u64, Seed)) {
-    let content: Vec<usize> = (0..seg.words.len())
-        .filter(|&i| !stop.contains(&seg.words[i].hash))
-        .collect();
-    for (t, &first) in content.iter().enumerate() {
-        for &second in content[t + 1..].iter().take(SKIP) {
-            let (x, y) = (seg.words[first].hash, seg.words[second].hash);
-            let hash = fmix64(combine(x.min(y), x.max(y)));
-            let seed = [hash as u32, doc, first as u32, second as u32 + 1];
-            emit(hash, seed);
+/// unordered pair, in order of their second word. `emit` gets each seed's
+/// 64-bit hash and the seed.
+fn seeds_of(doc: u32, seg: &Segmented, stop: &StopWords, mut emit: impl FnMut(u64, Seed)) {
+    // The last `SKIP` content words, the farthest first.
+    let mut recent = [usize::MAX; SKIP];
+    for (second, word) in seg.words.iter().enumerate() {
+        if stop.contains(word.hash) {
+            continue;
         }
+        for &first in recent.iter().filter(|&&f| f != usize::MAX) {
+            let (x, y) = (seg.words[first].hash, word.hash);
+            let hash = fmix64(combine(x.min(y), x.max(y)));
+            emit(hash, [hash as u32, doc, first as u32, second as u32 + 1]);
+        }
+        recent.rotate_left(1);
+        recent[SKIP - 1] = second;
     }
 }
 
@@ -777,7 +814,7 @@ mod tests {
     /// The passages of a corpus as chained from hits found by comparing every seed of every
     /// pair of documents: what the partitioned index must reproduce.
     fn by_brute_force(segs: &[&Segmented], params: Params) -> Vec<Passage> {
-        let stop = stop_words();
+        let stop = StopWords::new();
         let seeds: Vec<Vec<(u64, Seed)>> = segs
             .iter()
             .enumerate()
