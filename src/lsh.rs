@@ -58,16 +58,26 @@ fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
 /// All candidate pairs `(a, b)` with `a < b`, sorted and deduplicated. Empty signatures take no
 /// part.
 pub fn candidates(signatures: &[Signature], banding: Banding) -> Vec<(DocId, DocId)> {
-    let mut pairs: Vec<(DocId, DocId)> = (0..banding.bands)
+    let bands = banding.bands;
+    // Every band key of a signature at once, while it is in cache: a pass over the signatures
+    // per band cost more than sorting the keys.
+    let keys: Vec<u64> = signatures
+        .par_iter()
+        .flat_map_iter(|s| {
+            (0..bands).map(move |band| {
+                let rows = band * banding.rows..(band + 1) * banding.rows;
+                s.0.get(rows).map_or(0, |rows| band_key(rows, band))
+            })
+        })
+        .collect();
+    let mut pairs: Vec<(DocId, DocId)> = (0..bands)
         .into_par_iter()
         .flat_map_iter(|band| {
-            let lo = band * banding.rows;
-            let hi = lo + banding.rows;
             let mut keys: Vec<(u64, u32)> = signatures
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| !s.is_empty())
-                .map(|(i, s)| (band_key(&s.0[lo..hi], band), i as u32))
+                .map(|(i, _)| (keys[i * bands + band], i as u32))
                 .collect();
             keys.sort_unstable();
             let mut pairs = Vec::new();
