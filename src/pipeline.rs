@@ -123,17 +123,7 @@ fn params(config: &Config, num_documents: usize) -> report::Params {
 }
 
 fn empty_report(config: &Config, num_documents: usize) -> Report {
-    Report {
-        version: report::VERSION,
-        params: params(config, num_documents),
-        documents: Vec::new(),
-        near_duplicates: Vec::new(),
-        clusters: Vec::new(),
-        repeats: Vec::new(),
-        overlaps: Vec::new(),
-        boilerplate: Vec::new(),
-        warnings: Vec::new(),
-    }
+    Report::empty(params(config, num_documents))
 }
 
 /// Verified pairs and clusters, named; `exact(a, b)` is the exact Jaccard of a candidate pair.

@@ -23,14 +23,7 @@ pub fn write(report: &Report, out: impl Write) -> io::Result<()> {
     // The report with its lists empty: every `"name": []` of it is where a list goes.
     let skeleton = serde_json::to_string_pretty(&Report {
         version: report.version,
-        params: report.params.clone(),
-        documents: Vec::new(),
-        near_duplicates: Vec::new(),
-        clusters: Vec::new(),
-        repeats: Vec::new(),
-        overlaps: Vec::new(),
-        boilerplate: Vec::new(),
-        warnings: Vec::new(),
+        ..Report::empty(report.params.clone())
     })
     .map_err(io::Error::from)?;
     let mut rest = skeleton.as_str();

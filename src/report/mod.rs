@@ -206,6 +206,21 @@ pub struct Boilerplate {
 }
 
 impl Report {
+    /// A report of this schema version with these settings and nothing found.
+    pub fn empty(params: Params) -> Report {
+        Report {
+            version: VERSION,
+            params,
+            documents: Vec::new(),
+            near_duplicates: Vec::new(),
+            clusters: Vec::new(),
+            repeats: Vec::new(),
+            overlaps: Vec::new(),
+            boilerplate: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
     /// True when anything was found (for `--check`).
     pub fn has_findings(&self) -> bool {
         !(self.near_duplicates.is_empty()
