@@ -3,8 +3,8 @@
 //! Seeds are unordered pairs of nearby content words (stop words skipped), so that a swapped,
 //! inserted or replaced word breaks few seeds. One index over the whole corpus (seeds partitioned
 //! by hash, each partition sorted) pairs the places where a seed occurs in two documents; no two
-//! documents are compared unless they share a seed. Seeds found in more than `max_docs` documents are common phrases or
-//! boilerplate, not evidence of reuse. Hits of one document pair are then chained into passages,
+//! documents are compared unless they share a seed. Seeds found in more than `max_docs`
+//! documents are common phrases or boilerplate, not evidence of reuse. Hits of one document pair are then chained into passages,
 //! bridging gaps of up to `max_gap` words on both sides along one diagonal, so a changed word does
 //! not split a passage in two; nearby chains are merged, chance fragments dropped by their seed
 //! count and density, the fragments left of one reused passage (edited or reordered sentences)

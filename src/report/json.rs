@@ -27,43 +27,40 @@ pub fn write(report: &Report, out: impl Write) -> io::Result<()> {
     })
     .map_err(io::Error::from)?;
     let mut rest = skeleton.as_str();
-    let mut up_to = |name: &str, out: &mut dyn Write| up_to_list(&mut rest, name, out);
-    up_to("documents", &mut out)?;
-    write_list(&mut out, &report.documents)?;
-    up_to("near_duplicates", &mut out)?;
-    write_list(&mut out, &report.near_duplicates)?;
-    up_to("clusters", &mut out)?;
-    write_list(&mut out, &report.clusters)?;
-    up_to("repeats", &mut out)?;
-    write_list(&mut out, &report.repeats)?;
-    up_to("overlaps", &mut out)?;
-    write_list(&mut out, &report.overlaps)?;
-    up_to("boilerplate", &mut out)?;
-    write_list(&mut out, &report.boilerplate)?;
-    up_to("warnings", &mut out)?;
-    write_list(&mut out, &report.warnings)?;
+    write_list(&mut rest, "documents", &mut out, &report.documents)?;
+    write_list(
+        &mut rest,
+        "near_duplicates",
+        &mut out,
+        &report.near_duplicates,
+    )?;
+    write_list(&mut rest, "clusters", &mut out, &report.clusters)?;
+    write_list(&mut rest, "repeats", &mut out, &report.repeats)?;
+    write_list(&mut rest, "overlaps", &mut out, &report.overlaps)?;
+    write_list(&mut rest, "boilerplate", &mut out, &report.boilerplate)?;
+    write_list(&mut rest, "warnings", &mut out, &report.warnings)?;
     out.write_all(rest.as_bytes())?;
     out.write_all(b"\n")?;
     out.flush()
 }
 
-/// Writes `skeleton` up to the empty list `name` and moves past the list.
-fn up_to_list(skeleton: &mut &str, name: &str, out: &mut dyn Write) -> io::Result<()> {
+/// Entries serialised per parallel step: enough to share out, few enough to keep memory small.
+const STEP: usize = 4096;
+
+/// Writes `skeleton` up to its empty list `name`, then `items` in its place, indented as the
+/// pretty printer indents a list of the report object; moves `skeleton` past the list.
+fn write_list<T: Serialize + Sync>(
+    skeleton: &mut &str,
+    name: &str,
+    out: &mut dyn Write,
+    items: &[T],
+) -> io::Result<()> {
     // A key of the top level follows a newline and two spaces; a newline inside a string is
     // escaped, so the key cannot match there.
     let key = format!("\n  \"{name}\": ");
     let at = skeleton.find(&key).expect("the skeleton has every list") + key.len();
     out.write_all(&skeleton.as_bytes()[..at])?;
     *skeleton = skeleton[at..].strip_prefix("[]").expect("an empty list");
-    Ok(())
-}
-
-/// Entries serialised per parallel step: enough to share out, few enough to keep memory small.
-const STEP: usize = 4096;
-
-/// Writes `items` as a list of the report object, indented as the pretty printer indents it
-/// there.
-fn write_list<T: Serialize + Sync>(out: &mut dyn Write, items: &[T]) -> io::Result<()> {
     if items.is_empty() {
         return out.write_all(b"[]");
     }
