@@ -272,7 +272,13 @@ impl PairHits {
     /// Most pairs share a seed or two by chance (at 10k documents of news, 3.7M of 4M pairs
     /// have fewer than three hits), so the hits are counted first, and only those of pairs that
     /// can make a passage are stored, sorted and chained.
-    fn collect(&mut self, a: u32, members: &[Member], seeds: &[Seed], min_hits: usize) {
+    fn collect<'m>(
+        &mut self,
+        a: u32,
+        members: impl Iterator<Item = &'m [Member]>,
+        seeds: &[Seed],
+        min_hits: usize,
+    ) {
         for &p in &self.partners {
             self.slot_of[p as usize] = u32::MAX;
         }
@@ -284,7 +290,13 @@ impl PairHits {
                 .iter()
                 .filter(move |y| y.doc() != a)
         };
-        for m in members {
+        // Members in position order, so that each pair's hits come out in position order.
+        self.members.clear();
+        for run in members {
+            self.members.extend_from_slice(run);
+        }
+        self.members.sort_unstable_by_key(|m| (m.start, m.end));
+        for m in &self.members {
             for y in partners_of(m) {
                 let slot = &mut self.slot_of[y.doc() as usize];
                 if *slot == u32::MAX {
@@ -306,10 +318,6 @@ impl PairHits {
             };
         }
         self.hits.clear();
-        // Members in position order, so that each pair's hits come out in position order.
-        self.members.clear();
-        self.members.extend_from_slice(members);
-        self.members.sort_unstable_by_key(|m| (m.start, m.end));
         for m in &self.members {
             for y in partners_of(m) {
                 let slot = self.slot_of[y.doc() as usize];
@@ -469,56 +477,71 @@ struct Member {
     end: u32,
 }
 
-/// The [`Member`]s of every document, by document (a counting sort).
+/// The [`Member`]s of every document: for each run of partitions, its members by document (a
+/// counting sort), so that only a run's members are held twice, not all of them (72 MB at 10k
+/// documents).
 struct Members {
-    members: Vec<Member>,
-    starts: Vec<usize>,
+    /// Each run's members, by document, with the start of each document's (and the end).
+    runs: Vec<(Vec<Member>, Vec<usize>)>,
 }
 
 impl Members {
     /// The members of `seeds`, whose partitions start at `bounds`.
     fn of(seeds: &[Seed], bounds: &[usize], num_docs: usize, max_docs: usize) -> Members {
         let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 seeds");
-        let found: Vec<Vec<(u32, Member)>> = bounds
-            .par_windows(2)
-            .map(|w| {
-                let mut members = Vec::new();
-                let mut at = w[0];
-                for group in seeds[w[0]..w[1]].chunk_by(|x, y| x.key() == y.key()) {
-                    let end = at + group.len();
-                    if pairs_documents(group, max_docs) {
-                        let last = group[group.len() - 1].doc();
-                        for (i, s) in group
-                            .iter()
-                            .enumerate()
-                            .take_while(|(_, s)| s.doc() != last)
-                        {
+        // The members of partition `p`, by document, in order.
+        let members_in = |p: usize| {
+            seeds[bounds[p]..bounds[p + 1]]
+                .chunk_by(|x, y| x.key() == y.key())
+                .scan(bounds[p], |at, group| {
+                    let first = *at;
+                    *at += group.len();
+                    Some((first, group))
+                })
+                .filter(move |(_, group)| pairs_documents(group, max_docs))
+                .flat_map(move |(first, group)| {
+                    let end = index(first + group.len());
+                    let last = group[group.len() - 1].doc();
+                    group
+                        .iter()
+                        .zip(first..)
+                        .take_while(move |(s, _)| s.doc() != last)
+                        .map(move |(s, at)| {
                             let member = Member {
-                                at: index(at + i),
-                                group_end: index(end),
+                                at: index(at),
+                                group_end: end,
                                 start: s.start(),
                                 end: s.end(),
                             };
-                            members.push((s.doc(), member));
-                        }
-                    }
-                    at = end;
-                }
-                members
+                            (s.doc() as usize, member)
+                        })
+                })
+        };
+        let parts = bounds.len() - 1;
+        let per_run = parts.div_ceil(16 * rayon::current_num_threads()).max(1);
+        let runs = (0..parts)
+            .step_by(per_run)
+            .collect::<Vec<usize>>()
+            .into_par_iter()
+            .map(|first| {
+                // Collected once, then sorted: walking the groups twice (to count, then to
+                // write) cost more than this run's share of the copy.
+                let found: Vec<(usize, Member)> = (first..(first + per_run).min(parts))
+                    .flat_map(members_in)
+                    .collect();
+                let (mut members, mut starts) = (Vec::new(), Vec::new());
+                sort_into_buckets(found.into_iter(), num_docs, &mut starts, &mut members);
+                (members, starts)
             })
             .collect();
-        let (mut members, mut starts) = (Vec::new(), Vec::new());
-        sort_into_buckets(
-            found.iter().flatten().map(|&(doc, m)| (doc as usize, m)),
-            num_docs,
-            &mut starts,
-            &mut members,
-        );
-        Members { members, starts }
+        Members { runs }
     }
 
-    fn of_doc(&self, doc: usize) -> &[Member] {
-        &self.members[self.starts[doc]..self.starts[doc + 1]]
+    /// The members of `doc`, in partition order.
+    fn of_doc(&self, doc: usize) -> impl Iterator<Item = &[Member]> {
+        self.runs
+            .iter()
+            .map(move |(members, starts)| &members[starts[doc]..starts[doc + 1]])
     }
 }
 
