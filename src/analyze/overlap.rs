@@ -249,6 +249,14 @@ struct PairHits {
     sorted: Vec<Hit>,
 }
 
+/// A document's members are walked in batches of this many, the first seed after each loaded
+/// for the whole batch first. The groups lie anywhere in an index of hundreds of megabytes, so
+/// nearly each is a cache miss; loaded together, the misses overlap, where the walk alone waits
+/// for them one after another (its branches on who the partner is mispredict, and each
+/// misprediction discards the loads begun past it). Counting hits took 40% less time at 1
+/// thread (16 and 32 did as well; 8 and 64 less well).
+const LOAD_AHEAD: usize = 16;
+
 /// [`PairHits::slot_of`] of a partner with too few hits to make a passage.
 const TOO_FEW: u32 = u32::MAX - 1;
 
@@ -296,15 +304,22 @@ impl PairHits {
             self.members.extend_from_slice(run);
         }
         self.members.sort_unstable_by_key(|m| (m.start, m.end));
-        for m in &self.members {
-            for y in partners_of(m) {
-                let slot = &mut self.slot_of[y.doc() as usize];
-                if *slot == u32::MAX {
-                    *slot = self.partners.len() as u32;
-                    self.partners.push(y.doc());
-                    self.counts.push(0);
+        for batch in self.members.chunks(LOAD_AHEAD) {
+            // Each group's first partner, loaded for the whole batch before any group is walked.
+            let first = batch
+                .iter()
+                .fold(0, |x, m| x ^ seeds[m.at as usize + 1].doc());
+            std::hint::black_box(first);
+            for m in batch {
+                for y in partners_of(m) {
+                    let slot = &mut self.slot_of[y.doc() as usize];
+                    if *slot == u32::MAX {
+                        *slot = self.partners.len() as u32;
+                        self.partners.push(y.doc());
+                        self.counts.push(0);
+                    }
+                    self.counts[*slot as usize] += 1;
                 }
-                self.counts[*slot as usize] += 1;
             }
         }
         // Kept partners are numbered afresh, in the order first met.
