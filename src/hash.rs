@@ -77,9 +77,45 @@ pub fn combine(a: u64, b: u64) -> u64 {
     mum(a ^ P0, b ^ P2)
 }
 
+/// An order-sensitive hash of a sequence of hashes (its length included). Four lanes each fold
+/// every fourth item, then the lanes are folded together: one chain of multiplies through every
+/// item would wait on each multiply in turn (3% of the doc-level mode's CPU time, where every
+/// document's words are fingerprinted), while the lanes run side by side.
+pub fn combine_all(mut items: impl ExactSizeIterator<Item = u64>) -> u64 {
+    let mut lanes = [items.len() as u64, 1, 2, 3];
+    'items: loop {
+        for lane in &mut lanes {
+            let Some(item) = items.next() else {
+                break 'items;
+            };
+            *lane = combine(*lane, item);
+        }
+    }
+    lanes.into_iter().reduce(combine).expect("four lanes")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn combine_all_tells_orders_and_lengths_apart() {
+        let items: Vec<u64> = (1..=11).map(|i| i * 0x9E37_79B9_7F4A_7C15).collect();
+        let of = |v: &[u64]| combine_all(v.iter().copied());
+        assert_eq!(of(&items), of(&items.clone()));
+        let swapped = |i: usize, j: usize| {
+            let mut v = items.clone();
+            v.swap(i, j);
+            of(&v)
+        };
+        // Items of one lane, of two lanes, and of the last, partial round.
+        for (i, j) in [(0, 4), (0, 1), (3, 8), (8, 9)] {
+            assert_ne!(swapped(i, j), of(&items), "swap {i} {j}");
+        }
+        assert_ne!(of(&items[..10]), of(&items));
+        assert_ne!(of(&[0]), of(&[0, 0]));
+        assert_ne!(of(&[]), of(&[0]));
+    }
 
     /// `hash_bytes(b"dedupe")` as first released: a change here changes every printed estimate.
     const PINNED: u64 = 1_282_858_447_761_648_682;

@@ -14,7 +14,7 @@
 //! it are [`Reason::PageHead`]; what follows it, once the page has turned to short link-like or
 //! flagged paragraphs, is [`Reason::PageTail`]. Linear in the number of paragraphs.
 
-use crate::hash::{combine, hash_bytes};
+use crate::hash::{combine_all, hash_bytes};
 use crate::segment::{Paragraph, Segmented};
 use crate::types::Span;
 use rayon::prelude::*;
@@ -104,43 +104,59 @@ pub fn recurrence_bar(n: usize) -> usize {
 
 /// Finds boilerplate in every document; `docs[i]` is `(text, segmentation)` of document `i`.
 pub fn find(docs: &[(&str, &Segmented)]) -> Vec<Vec<Segment>> {
-    let recurring = recurring_templates(docs);
+    // Every paragraph's template, made once: counted across the corpus, then looked up.
+    let templates: Vec<Vec<u64>> = docs
+        .par_iter()
+        .map(|(text, seg)| {
+            seg.paragraphs
+                .iter()
+                .map(|p| template(text, seg, p))
+                .collect()
+        })
+        .collect();
+    let recurring = recurring_templates(docs, &templates);
     docs.par_iter()
-        .map(|(text, seg)| in_document(text, seg, &recurring))
+        .zip(&templates)
+        .map(|((text, seg), templates)| {
+            let recurs: Vec<bool> = templates.iter().map(|t| recurring.contains(t)).collect();
+            in_document(text, seg, &recurs)
+        })
         .collect()
 }
 
 /// The template key of a paragraph: its word hashes, with every word holding a digit masked.
 fn template(text: &str, seg: &Segmented, p: &Paragraph) -> u64 {
     let mask = hash_bytes(b"#");
-    seg.words[p.words.clone()]
-        .iter()
-        .fold(p.word_count() as u64, |h, w| {
-            let s = &text.as_bytes()[w.start as usize..w.end as usize];
-            combine(
-                h,
-                if s.iter().any(u8::is_ascii_digit) {
-                    mask
-                } else {
-                    w.hash
-                },
-            )
-        })
+    combine_all(seg.words[p.words.clone()].iter().map(|w| {
+        let s = &text.as_bytes()[w.start as usize..w.end as usize];
+        if s.iter().any(u8::is_ascii_digit) {
+            mask
+        } else {
+            w.hash
+        }
+    }))
 }
 
-fn recurring_templates(docs: &[(&str, &Segmented)]) -> ahash::AHashSet<u64> {
+/// The templates (`templates[d][i]` of paragraph `i` of document `d`) found in at least
+/// [`recurrence_bar`] documents.
+fn recurring_templates(
+    docs: &[(&str, &Segmented)],
+    templates: &[Vec<u64>],
+) -> ahash::AHashSet<u64> {
     let bar = recurrence_bar(docs.len());
     if docs.len() < bar {
         return Default::default();
     }
     let mut keys: Vec<(u64, u32)> = docs
         .par_iter()
+        .zip(templates)
         .enumerate()
-        .flat_map_iter(|(d, (text, seg))| {
+        .flat_map_iter(|(d, ((_, seg), templates))| {
             seg.paragraphs
                 .iter()
-                .filter(|p| p.word_count() > 0)
-                .map(move |p| (template(text, seg, p), d as u32))
+                .zip(templates)
+                .filter(|(p, _)| p.word_count() > 0)
+                .map(move |(_, &t)| (t, d as u32))
         })
         .collect();
     keys.par_sort_unstable();
@@ -163,14 +179,16 @@ fn lower_words(text: &str, seg: &Segmented, p: &Paragraph) -> Vec<String> {
         .collect()
 }
 
-fn in_document(text: &str, seg: &Segmented, recurring: &ahash::AHashSet<u64>) -> Vec<Segment> {
+/// The boilerplate of one document; `recurs[i]` tells whether paragraph `i`'s template recurs
+/// across the corpus.
+fn in_document(text: &str, seg: &Segmented, recurs: &[bool]) -> Vec<Segment> {
     let paras = &seg.paragraphs;
     let nav = navigation_runs(text, seg);
     let first_content = paras.iter().position(|p| p.word_count() > 0).unwrap_or(0);
     let mut cues: Vec<Option<Segment>> = paras
         .iter()
         .enumerate()
-        .map(|(i, p)| paragraph_cue(text, seg, recurring, &nav, first_content, i, p))
+        .map(|(i, p)| paragraph_cue(text, seg, recurs[i], &nav, first_content, i, p))
         .collect();
     layout(text, paras, first_content, &mut cues);
     cues.into_iter().flatten().collect()
@@ -180,7 +198,7 @@ fn in_document(text: &str, seg: &Segmented, recurring: &ahash::AHashSet<u64>) ->
 fn paragraph_cue(
     text: &str,
     seg: &Segmented,
-    recurring: &ahash::AHashSet<u64>,
+    recurs: bool,
     nav: &[bool],
     first_content: usize,
     i: usize,
@@ -212,7 +230,7 @@ fn paragraph_cue(
         }
         return whole(Reason::Metadata);
     }
-    if recurring.contains(&template(text, seg, p)) {
+    if recurs {
         return whole(Reason::Recurring);
     }
     if !words.is_empty() {
