@@ -422,7 +422,9 @@ pub fn read_all_observed(
     let mut docs = Vec::new();
     let mut diags = Vec::new();
     let mut bytes = 0u64;
-    stream(inputs, opts, 8 << 20, |batch, d| {
+    // Batches of 2 MB, so that the workers start soon after the reader (with 8 MB, reading the
+    // 10k bench corpus took 0.096 s instead of 0.071 s).
+    stream(inputs, opts, 2 << 20, |batch, d| {
         bytes += batch.iter().map(|d| d.text.len() as u64).sum::<u64>();
         docs.extend(batch);
         diags.extend(d);
