@@ -220,7 +220,7 @@ pub fn find(docs: &[&Segmented], params: Params) -> Vec<Passage> {
         )
         .flatten_iter()
         .collect();
-    out.sort_by(|x, y| {
+    out.par_sort_by(|x, y| {
         (x.a, x.b, x.a_words.start, x.b_words.start).cmp(&(
             y.a,
             y.b,
