@@ -840,6 +840,26 @@ mod tests {
     }
 
     #[test]
+    fn a_passage_of_exactly_the_fewest_seeds_is_found() {
+        // Three content words, stop words between: three seeds, as many as `min_seeds`.
+        let shared = "alpha of the and in beta of the and in gamma";
+        let a = format!("zulu yankee xray. {shared}. whiskey victor uniform.");
+        let b = format!("tango sierra romeo. {shared}. quebec papa oscar.");
+        let (segs, found) = run(&[&a, &b]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let p = &found[0];
+        assert_eq!(
+            &a[segs[0].words_span(p.a_words.start, p.a_words.end).range()],
+            shared
+        );
+        // One content word fewer: two seeds, no passage.
+        let shorter = "alpha of the and in beta of the and in of the and";
+        let c = format!("zulu yankee xray. {shorter}. whiskey victor uniform.");
+        let d = format!("tango sierra romeo. {shorter}. quebec papa oscar.");
+        assert!(run(&[&c, &d]).1.is_empty());
+    }
+
+    #[test]
     fn a_changed_word_does_not_split_the_passage() {
         let text = "the council approved a broad plan to rebuild the harbour district after the storm destroyed most piers and warehouses along the eastern shore of the bay last winter";
         let changed = text.replace("warehouses", "sheds");
