@@ -154,15 +154,14 @@ fn near_duplicate_lists(
     (named, clusters)
 }
 
-/// The full analysis of documents sorted by name.
-pub fn analyze(docs: &[Document], config: &Config) -> Report {
-    let mut report = empty_report(config, docs.len());
-    if docs.is_empty() {
-        return report;
-    }
-    let mut timer = Timer::new();
-    let segs: Vec<Segmented> = docs.par_iter().map(|d| Segmented::new(&d.text)).collect();
-    timer.lap("segment");
+/// The near-duplicate pairs and clusters of segmented documents named `names`. What it holds
+/// (signatures, the shingle sets of candidates) is dropped on return, before the passage
+/// stage builds its index.
+fn near_duplicates_of(
+    segs: &[Segmented],
+    names: &[&str],
+    config: &Config,
+) -> (Vec<report::NearDuplicate>, Vec<report::Cluster>) {
     let hasher = MinHasher::new(config.num_perm, config.seed);
     let signatures: Vec<Signature> = segs
         .par_iter()
@@ -172,10 +171,9 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
             hasher.signature_of_words(words, config.shingle)
         })
         .collect();
-    let names: Vec<&str> = docs.iter().map(|d| d.name.as_str()).collect();
     let candidates = lsh::candidates(&signatures, config.banding);
     // Exact shingle sets only for the documents that verification needs.
-    let mut needed = vec![false; docs.len()];
+    let mut needed = vec![false; segs.len()];
     for &(a, b) in &candidates {
         needed[a.index()] = true;
         needed[b.index()] = true;
@@ -192,7 +190,20 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
         })
         .collect();
     let exact = |a: DocId, b: DocId| jaccard(&sets[a.index()], &sets[b.index()]);
-    let (pairs, clusters) = near_duplicate_lists(&names, &signatures, &candidates, &exact, config);
+    near_duplicate_lists(names, &signatures, &candidates, &exact, config)
+}
+
+/// The full analysis of documents sorted by name.
+pub fn analyze(docs: &[Document], config: &Config) -> Report {
+    let mut report = empty_report(config, docs.len());
+    if docs.is_empty() {
+        return report;
+    }
+    let mut timer = Timer::new();
+    let segs: Vec<Segmented> = docs.par_iter().map(|d| Segmented::new(&d.text)).collect();
+    timer.lap("segment");
+    let names: Vec<&str> = docs.iter().map(|d| d.name.as_str()).collect();
+    let (pairs, clusters) = near_duplicates_of(&segs, &names, config);
     report.near_duplicates = pairs;
     report.clusters = clusters;
     timer.lap("near-duplicates");
