@@ -317,8 +317,8 @@ struct Hashed {
     place: Place,
 }
 
-/// A hash of every word hash in order: two documents with the same fingerprint have the same
-/// words.
+/// A hash of every word hash in order: two documents with the same words have the same
+/// fingerprint, and two with the same fingerprint the same words, barring a 64-bit collision.
 fn fingerprint(words: &[u64]) -> u64 {
     crate::hash::combine_all(words.iter().copied())
 }

@@ -4,11 +4,12 @@
 //! inserted or replaced word breaks few seeds. One index over the whole corpus (seeds partitioned
 //! by hash, each partition sorted) pairs the places where a seed occurs in two documents; no two
 //! documents are compared unless they share a seed. Seeds found in more than `max_docs`
-//! documents are common phrases or boilerplate, not evidence of reuse. Hits of one document pair are then chained into passages,
-//! bridging gaps of up to `max_gap` words on both sides along one diagonal, so a changed word does
-//! not split a passage in two; nearby chains are merged, chance fragments dropped by their seed
-//! count and density, the fragments left of one reused passage (edited or reordered sentences)
-//! joined, and weaker second alignments of text already reported dropped.
+//! documents are common phrases or boilerplate, not evidence of reuse. Hits of one document pair
+//! are then chained into passages, bridging gaps of up to `max_gap` words on both sides along one
+//! diagonal, so a changed word does not split a passage in two; nearby chains are merged, chance
+//! fragments dropped by their seed count and density, the fragments left of one reused passage
+//! (edited or reordered sentences) joined, and weaker second alignments of text already reported
+//! dropped.
 
 use crate::hash::{combine, fmix64, hash_bytes};
 use crate::segment::Segmented;
@@ -190,10 +191,10 @@ const PARTITION_BITS: u32 = 12;
 ///
 /// The seeds are partitioned by hash and each partition sorted, so that equal seeds lie
 /// together; a group of equal seeds from two or more documents pairs them. Each document then
-/// takes its pairings with the documents after it, buckets those hits by the other document and
-/// chains them: the hits of one document are generated, sorted and chained while in cache, and
-/// the hits of the whole corpus (tens of millions when documents share much) are never held at
-/// once.
+/// counts its hits with each document after it, and buckets by partner and chains the hits of
+/// the partners with at least `min_seeds` of them (fewer make no passage): the hits of one
+/// document are generated, sorted and chained while in cache, and the hits of the whole corpus
+/// (tens of millions when documents share much) are never held at once.
 pub fn find(docs: &[&Segmented], params: Params) -> Vec<Passage> {
     let (seeds, bounds) = partitioned_seeds(docs);
     let members = Members::of(&seeds, &bounds, docs.len(), params.max_docs);
@@ -234,7 +235,8 @@ pub fn find(docs: &[&Segmented], params: Params) -> Vec<Passage> {
 /// One document's hits, by the document they pair it with, each pair's hits in position order;
 /// reused from document to document.
 struct PairHits {
-    /// Slot of each document among this document's partners, `u32::MAX` when it is none.
+    /// Slot of each document: while hits are counted, its place in `partners`; then its place
+    /// among the kept partners, or [`TOO_FEW`]; `u32::MAX` when it shares no seed with this one.
     slot_of: Vec<u32>,
     /// Documents that share a seed with this one, in the order first met.
     partners: Vec<u32>,
@@ -498,8 +500,8 @@ struct Member {
 const RUNS: usize = 32;
 
 /// The [`Member`]s of every document: for each run of partitions, its members by document (a
-/// counting sort), so that only a run's members are held twice, not all of them (72 MB at 10k
-/// documents).
+/// counting sort), so that only the runs being sorted (one per thread) hold a second copy of
+/// their members, not all of them (72 MB at 10k documents).
 struct Members {
     /// Each run's members, by document, with the start of each document's (and the end).
     runs: Vec<(Vec<Member>, Vec<usize>)>,
@@ -509,7 +511,8 @@ impl Members {
     /// The members of `seeds`, whose partitions start at `bounds`.
     fn of(seeds: &[Seed], bounds: &[usize], num_docs: usize, max_docs: usize) -> Members {
         let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 seeds");
-        // The members of partition `p`, by document, in order.
+        // The members of partition `p` with their documents, in (key, document, position)
+        // order.
         let members_in = |p: usize| {
             seeds[bounds[p]..bounds[p + 1]]
                 .chunk_by(|x, y| x.key() == y.key())
@@ -550,7 +553,7 @@ impl Members {
                     .flat_map(members_in)
                     .collect();
                 let (mut members, mut starts) = (Vec::new(), Vec::new());
-                sort_into_buckets(found.into_iter(), num_docs, &mut starts, &mut members);
+                sort_into_buckets(found.iter().copied(), num_docs, &mut starts, &mut members);
                 (members, starts)
             })
             .collect();
@@ -841,7 +844,7 @@ mod tests {
 
     #[test]
     fn a_passage_of_exactly_the_fewest_seeds_is_found() {
-        // Three content words, stop words between: three seeds, as many as `min_seeds`.
+        // Three content words, stop words between: three seeds, as many as `min_seeds` (3).
         let shared = "alpha of the and in beta of the and in gamma";
         let a = format!("zulu yankee xray. {shared}. whiskey victor uniform.");
         let b = format!("tango sierra romeo. {shared}. quebec papa oscar.");
@@ -852,11 +855,17 @@ mod tests {
             &a[segs[0].words_span(p.a_words.start, p.a_words.end).range()],
             shared
         );
-        // One content word fewer: two seeds, no passage.
-        let shorter = "alpha of the and in beta of the and in of the and";
-        let c = format!("zulu yankee xray. {shorter}. whiskey victor uniform.");
-        let d = format!("tango sierra romeo. {shorter}. quebec papa oscar.");
-        assert!(run(&[&c, &d]).1.is_empty());
+        // Two seeds shared (alpha-beta, and beta-gamma two content words apart, the word between
+        // differing): a passage at two seeds, none at three.
+        let c = "zulu yankee xray. alpha of the beta of the kilo of the gamma. whiskey victor.";
+        let d = "tango sierra romeo. alpha of the beta of the lima of the gamma. quebec papa.";
+        assert!(run(&[c, d]).1.is_empty());
+        let segs = [Segmented::new(c), Segmented::new(d)];
+        let two = Params {
+            min_seeds: 2,
+            ..PARAMS
+        };
+        assert_eq!(find(&[&segs[0], &segs[1]], two).len(), 1);
     }
 
     #[test]
