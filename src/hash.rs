@@ -100,7 +100,9 @@ mod tests {
 
     #[test]
     fn combine_all_tells_orders_and_lengths_apart() {
-        let items: Vec<u64> = (1..=11).map(|i| i * 0x9E37_79B9_7F4A_7C15).collect();
+        let items: Vec<u64> = (1..=11u64)
+            .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            .collect();
         let of = |v: &[u64]| combine_all(v.iter().copied());
         assert_eq!(of(&items), of(&items.clone()));
         let swapped = |i: usize, j: usize| {
