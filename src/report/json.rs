@@ -123,16 +123,18 @@ mod tests {
         assert!(!report.overlaps.is_empty() && !report.boilerplate.is_empty());
         let expected = serde_json::to_string_pretty(&report).unwrap() + "\n";
         assert_eq!(render(&report), expected);
-        // Lists longer than a step, and a report with every list empty.
+        // Lists of a step, one entry more, and several steps; a report with every list empty.
         let mut long = report.clone();
-        while long.overlaps.len() <= STEP {
-            long.overlaps.extend_from_within(..);
-        }
         long.warnings = vec!["a \"quoted\"\nline".into(); 3];
-        assert_eq!(
-            render(&long),
-            serde_json::to_string_pretty(&long).unwrap() + "\n"
-        );
+        let one = report.overlaps[0].clone();
+        for len in [STEP, STEP + 1, 2 * STEP + JOB + 1] {
+            long.overlaps = vec![one.clone(); len];
+            assert_eq!(
+                render(&long),
+                serde_json::to_string_pretty(&long).unwrap() + "\n",
+                "{len} entries"
+            );
+        }
         long.documents.clear();
         long.near_duplicates.clear();
         long.clusters.clear();
@@ -144,5 +146,40 @@ mod tests {
             render(&long),
             serde_json::to_string_pretty(&long).unwrap() + "\n"
         );
+    }
+
+    /// A writer that takes `room` bytes, then fails.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::Error::other("disk full"));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_writer_is_an_error_wherever_it_fails() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let config = crate::Config::builder().threshold(0.8).build().unwrap();
+        let (mut report, _) = crate::pipeline::run(&[dir], &config).unwrap();
+        report.overlaps = vec![report.overlaps[0].clone(); 3 * STEP];
+        let size = render(&report).len();
+        // In the skeleton, in the first step, in a step written while the next is rendered.
+        for room in [10, size / 10, size / 2, size - 1] {
+            let err = write(&report, Full { room }).expect_err("the writer fails");
+            assert_eq!(err.to_string(), "disk full", "room {room}");
+        }
+        write(&report, Full { room: size }).expect("room enough");
     }
 }
