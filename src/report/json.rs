@@ -115,11 +115,16 @@ fn render_step<T: Serialize + Sync>(step: &[T]) -> Vec<Vec<u8>> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn writes_what_the_pretty_printer_writes() {
+    /// The report of the seed documents.
+    fn seeds_report() -> Report {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
         let config = crate::Config::builder().threshold(0.8).build().unwrap();
-        let (report, _) = crate::pipeline::run(&[dir], &config).unwrap();
+        crate::pipeline::run(&[dir], &config).unwrap().0
+    }
+
+    #[test]
+    fn writes_what_the_pretty_printer_writes() {
+        let report = seeds_report();
         assert!(!report.overlaps.is_empty() && !report.boilerplate.is_empty());
         let expected = serde_json::to_string_pretty(&report).unwrap() + "\n";
         assert_eq!(render(&report), expected);
@@ -170,9 +175,7 @@ mod tests {
 
     #[test]
     fn a_failing_writer_is_an_error_wherever_it_fails() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-        let config = crate::Config::builder().threshold(0.8).build().unwrap();
-        let (mut report, _) = crate::pipeline::run(&[dir], &config).unwrap();
+        let mut report = seeds_report();
         report.overlaps = vec![report.overlaps[0].clone(); 3 * STEP];
         let size = render(&report).len();
         // In the skeleton, in the first step, in a step written while the next is rendered.
