@@ -242,8 +242,6 @@ struct PairHits {
     partners: Vec<u32>,
     /// Hits with each of `partners`.
     counts: Vec<u32>,
-    /// The number of partners kept: those with enough hits to make a passage.
-    kept: usize,
     members: Vec<Member>,
     hits: Vec<(u32, Hit)>,
     /// Start of each kept partner's hits in `sorted`.
@@ -268,7 +266,6 @@ impl PairHits {
             slot_of: vec![u32::MAX; num_docs],
             partners: Vec::new(),
             counts: Vec::new(),
-            kept: 0,
             members: Vec::new(),
             hits: Vec::new(),
             starts: Vec::new(),
@@ -325,11 +322,11 @@ impl PairHits {
             }
         }
         // Kept partners are numbered afresh, in the order first met.
-        self.kept = 0;
+        let mut kept = 0;
         for (&p, &count) in self.partners.iter().zip(&self.counts) {
             self.slot_of[p as usize] = if count as usize >= min_hits {
-                self.kept += 1;
-                self.kept as u32 - 1
+                kept += 1;
+                kept - 1
             } else {
                 TOO_FEW
             };
@@ -355,7 +352,7 @@ impl PairHits {
         // A stable sort by partner keeps each pair's hits in position order.
         sort_into_buckets(
             self.hits.iter().map(|&(slot, hit)| (slot as usize, hit)),
-            self.kept,
+            kept as usize,
             &mut self.starts,
             &mut self.sorted,
         );
