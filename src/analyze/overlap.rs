@@ -600,6 +600,7 @@ fn pairs_documents(group: &[Seed], max_docs: usize) -> bool {
     docs <= max_docs && group.len() <= 4 * max_docs
 }
 
+#[derive(Clone)]
 struct Open {
     a: Range<u32>,
     b: Range<u32>,
@@ -640,11 +641,28 @@ impl Open {
 /// into one chain.
 fn chain(hits: &[Hit], params: Params) -> Vec<Passage> {
     let gap = params.max_gap as u32;
-    let mut open: Vec<Open> = Vec::new();
+    // Chains a hit may still extend, and the closed ones, each with the number of its making.
+    let mut open: Vec<(usize, Open)> = Vec::new();
+    let mut closed: Vec<(usize, Open)> = Vec::new();
     for h in hits {
+        // Hits come in `a` order, so a chain ending more than `gap` words before this hit can
+        // grow no more. Closing it keeps the search below to the chains nearby: searching all
+        // of them made chaining quadratic in a pair's hits (two 300k-word documents of random
+        // words sharing scattered hits took 3.5 s, 0.1 s now).
+        let mut live = 0;
+        for i in 0..open.len() {
+            if h.a0 > open[i].1.a.end + gap {
+                closed.push(open[i].clone());
+            } else {
+                open.swap(live, i);
+                live += 1;
+            }
+        }
+        open.truncate(live);
         let diagonal = i64::from(h.b0) - i64::from(h.a0);
         let fits = open
             .iter_mut()
+            .map(|(_, p)| p)
             .filter(|p| {
                 h.a0 <= p.a.end + gap
                     && h.b0 <= p.b.end + gap
@@ -666,21 +684,30 @@ fn chain(hits: &[Hit], params: Params) -> Vec<Passage> {
                 p.diagonal = diagonal;
                 p.seeds += 1;
             }
-            None => open.push(Open {
-                a: h.a0..h.a1,
-                b: h.b0..h.b1,
-                covered_a: h.a1 - h.a0,
-                covered_b: h.b1 - h.b0,
-                last_b: h.b1,
-                diagonal,
-                seeds: 1,
-            }),
+            None => open.push((
+                open.len() + closed.len(),
+                Open {
+                    a: h.a0..h.a1,
+                    b: h.b0..h.b1,
+                    covered_a: h.a1 - h.a0,
+                    covered_b: h.b1 - h.b0,
+                    last_b: h.b1,
+                    diagonal,
+                    seeds: 1,
+                },
+            )),
         }
     }
     let (a, b) = (DocId(hits[0].a), DocId(hits[0].b));
-    // A chain of one seed is a chance match: merging it could stretch a passage past the end of
-    // what was reused.
-    open.retain(|p| p.seeds >= 2);
+    // In the order they were made (ties in the sorts below keep it). A chain of one seed is a
+    // chance match: merging it could stretch a passage past the end of what was reused.
+    closed.append(&mut open);
+    closed.sort_unstable_by_key(|&(made, _)| made);
+    let open: Vec<Open> = closed
+        .into_iter()
+        .map(|(_, p)| p)
+        .filter(|p| p.seeds >= 2)
+        .collect();
     let merged = merge_nearby(open, (MERGE_FACTOR * params.max_gap) as u32);
     let kept: Vec<Open> = merged
         .into_iter()
