@@ -13,6 +13,7 @@ agrees with Rust's UAX#29 one; (4) run every tool K times, round-robin, each run
 under /usr/bin/time -v; (5) print a markdown table of medians and write it to .work/.
 """
 import argparse
+import glob
 import gzip
 import json
 import math
@@ -23,6 +24,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import threading
 import time
 
@@ -30,6 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 WORK = os.path.join(HERE, ".work")
 REUTERS = os.path.join(ROOT, "..", "shared", "data", "reuters21578.jsonl.gz")
+PAN13 = os.path.join(ROOT, "..", "shared", "data", "pan13-train.tar.gz")
 GAOYA_BIN = os.path.join(WORK, "gaoya-target", "release", "gaoya-peer")
 DEDUPE_BIN = os.path.join(ROOT, "target", "release", "dedupe")
 VENV_PY = os.path.join(WORK, "venv", "bin", "python")
@@ -147,34 +150,90 @@ def plant_edits(rng, toks, target_j, vocab):
     return toks
 
 
-def generate_corpus(path, n, seed, dup_rate=0.15):
-    """N docs of ~3.7 KB: concatenations of several Reuters bodies (each doc with ~3% of its words
-    substituted, so replicated bodies are not verbatim), or built-in Markov text when the Reuters
-    file is absent. A fraction dup_rate are planted near-duplicates of a recent document (chains
+def load_texts(source):
+    """The texts of a text source: `pan13` (the source documents of PAN13's training corpus, read
+    from its archive in ../shared/data/) or a directory of *.txt files, such as books from
+    Project Gutenberg; sorted by name."""
+    if source == "pan13":
+        named = []
+        # In archive order: a gzip stream cannot seek back cheaply.
+        with tarfile.open(PAN13, "r|gz") as tar:
+            for m in tar:
+                if m.isfile() and "/src/" in m.name and m.name.endswith(".txt"):
+                    named.append((m.name, tar.extractfile(m).read().decode("utf-8", "replace")))
+        return [text for _, text in sorted(named)]
+    paths = sorted(glob.glob(os.path.join(source, "**", "*.txt"), recursive=True))
+    return [open(p, encoding="utf-8", errors="replace").read() for p in paths]
+
+
+def cut_text(rng, text):
+    """Consecutive pieces of `text` of 2.9-4.5 KB, cut at white space, their own spacing, lines
+    and paragraphs kept; a last piece under 1.5 KB is dropped."""
+    pieces, start = [], 0
+    while start < len(text):
+        end = start + int(rng.uniform(2900, 4500))
+        if end >= len(text):
+            end = len(text)
+        else:
+            space = re.compile(r"\s").search(text, end)
+            end = space.start() if space else len(text)
+        piece = text[start:end].strip()
+        if len(piece.encode("utf-8")) >= 1500:
+            pieces.append(piece)
+        start = end
+    return pieces
+
+
+def generate_corpus(path, n, seed, source, dup_rate=0.15):
+    """N docs of ~3.7 KB. From Reuters: concatenations of several bodies (each doc with ~3% of its
+    words substituted, so replicated bodies are not verbatim); from the built-in generator, the
+    same of Markov text; from texts (PAN13's sources, or a directory of books), consecutive pieces
+    of the texts, each used once (after the last, they are used again, ~3% of their words
+    substituted). A fraction dup_rate are planted near-duplicates of a recent document (chains
     give clusters), with target Jaccard uniform in [0.6, 1.0) plus 10% exact copies."""
     rng = random.Random(seed)
-    reuters = os.path.exists(REUTERS)
-    if reuters:
+    pieces = None
+    if source == "reuters":
         bodies = load_reuters()
         vocab = [t for b in bodies[:3000] for t in b]
-        source = "reuters21578 (%d bodies)" % len(bodies)
-    else:
+        label = "reuters21578 (%d bodies)" % len(bodies)
+    elif source == "builtin":
         gen = BuiltinText(rng)
         bodies = [gen.body(rng.randint(40, 250)) for _ in range(20000)]
         vocab = gen.vocab
-        source = "built-in Markov generator"
-    log(f"corpus: generating {n} docs from {source} -> {path}")
+        label = "built-in Markov generator"
+    else:
+        texts = load_texts(source)
+        pieces = [p for t in texts for p in cut_text(rng, t)]
+        if not pieces:
+            sys.exit(f"corpus: no text of 1.5 KB or more in {source}")
+        rng.shuffle(pieces)
+        vocab = [t for p in pieces[:500] for t in p.split()]
+        label = f"{'PAN13 sources' if source == 'pan13' else source} ({len(texts)} texts, {len(pieces)} pieces)"
+    log(f"corpus: generating {n} docs from {label} -> {path}")
+    next_piece = 0
     recent = []  # ring buffer of recent docs' tokens (plant sources)
     planted = 0
     tmp = path + ".tmp"
     nbytes = 0
     with open(tmp, "w", encoding="utf-8") as out:
         for i in range(n):
+            text = None  # the document's text, when not its words joined by spaces
             if recent and rng.random() < dup_rate:
                 src = rng.choice(recent)
                 tj = 1.0 if rng.random() < 0.1 else rng.uniform(0.6, 1.0)
                 toks = plant_edits(rng, src, tj, vocab)
                 planted += 1
+            elif pieces is not None:
+                text = pieces[next_piece % len(pieces)]
+                toks = text.split()
+                if next_piece >= len(pieces):
+                    for _ in range(int(len(toks) * 0.03)):
+                        toks[rng.randrange(len(toks))] = rng.choice(vocab)
+                    text = None
+                next_piece += 1
+                if next_piece == len(pieces) + 1:
+                    log(f"corpus: all {len(pieces)} pieces used; using them again, 3% of words substituted")
             else:
                 target = rng.uniform(2900, 4500)
                 toks, length = [], 0
@@ -196,19 +255,30 @@ def generate_corpus(path, n, seed, dup_rate=0.15):
                 recent.append(toks)
             else:
                 recent[rng.randrange(2000)] = toks
-            line = json.dumps({"id": "d%07d" % i, "text": " ".join(toks)}, ensure_ascii=False)
+            line = json.dumps({"id": "d%07d" % i, "text": text or " ".join(toks)}, ensure_ascii=False)
             out.write(line + "\n")
             nbytes += len(line) + 1
     os.replace(tmp, path)
-    meta = {"docs": n, "seed": seed, "source": source, "planted": planted,
+    meta = {"docs": n, "seed": seed, "source": label, "planted": planted,
             "version": CORPUS_VERSION, "bytes": os.path.getsize(path)}
     with open(path + ".meta.json", "w") as f:
         json.dump(meta, f, indent=1)
     return meta
 
 
-def ensure_corpus(n, seed):
-    path = os.path.join(WORK, f"corpus-{n}-s{seed}.jsonl")
+def default_source():
+    return "reuters" if os.path.exists(REUTERS) else "builtin"
+
+
+def corpus_tag(source):
+    """What names the corpus and its results: nothing for the default source."""
+    if source == default_source():
+        return ""
+    return "-" + re.sub(r"[^A-Za-z0-9_.]+", "_", os.path.basename(os.path.normpath(source)))
+
+
+def ensure_corpus(n, seed, source):
+    path = os.path.join(WORK, f"corpus-{n}-s{seed}{corpus_tag(source)}.jsonl")
     meta_path = path + ".meta.json"
     if os.path.exists(path) and os.path.exists(meta_path):
         with open(meta_path) as f:
@@ -216,7 +286,7 @@ def ensure_corpus(n, seed):
         if meta.get("version") == CORPUS_VERSION and meta.get("bytes") == os.path.getsize(path):
             log(f"corpus: cached {path}")
             return path, meta
-    return path, generate_corpus(path, n, seed)
+    return path, generate_corpus(path, n, seed, source)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -526,20 +596,32 @@ def main():
                     help="auto: run datasketch and rensa up to 200k docs")
     ap.add_argument("--full-analysis", choices=["auto", "always"], default="auto",
                     help="auto: dedupe's full-analysis mode only up to 10k docs")
+    ap.add_argument("--source", default=None,
+                    help="what the documents are made of: reuters (the default when "
+                    "../shared/data/reuters21578.jsonl.gz is there), builtin (the default otherwise), "
+                    "pan13 (PAN13's source documents, from ../shared/data/pan13-train.tar.gz), or a "
+                    "directory of *.txt files (books, say), cut into pieces each used once")
     ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per run")
     ap.add_argument("--corpus-only", action="store_true", help="build corpus + exact answer, run nothing")
     ap.add_argument("--report-only", action="store_true",
                     help="print the stored table of an earlier sitting for --docs/--seed, run nothing")
     args = ap.parse_args()
+    args.source = args.source or default_source()
+    needs = {"reuters": REUTERS, "pan13": PAN13}.get(args.source)
+    if needs and not os.path.exists(needs):
+        sys.exit(f"--source {args.source}: {needs} is not there")
+    if args.source not in ("reuters", "pan13", "builtin") and not os.path.isdir(args.source):
+        sys.exit(f"--source {args.source}: not a directory (nor reuters, builtin or pan13)")
+    tag = corpus_tag(args.source)
     if args.report_only:
-        with open(os.path.join(WORK, f"results-{args.docs}-s{args.seed}.json")) as f:
+        with open(os.path.join(WORK, f"results-{args.docs}-s{args.seed}{tag}.json")) as f:
             saved = json.load(f)
         print(render(saved["rows"], saved["meta"], saved["bytes"], saved["meta"]["docs"],
                      saved.get("exact"), saved.get("agreement")))
         return
 
     os.makedirs(WORK, exist_ok=True)
-    corpus, meta = ensure_corpus(args.docs, args.seed)
+    corpus, meta = ensure_corpus(args.docs, args.seed, args.source)
     nbytes = os.path.getsize(corpus)
     ndocs = meta["docs"]
     exact = None
@@ -565,7 +647,7 @@ def main():
             h = hashlib.sha256(f.read()).hexdigest()[:12]
         return f"{h}, built {time.strftime('%Y-%m-%d %H:%M', time.localtime(os.path.getmtime(path)))}"
     dedupe_id = bin_id(DEDUPE_BIN) if any(s["name"].startswith("dedupe") for s in specs) else None
-    outdir = os.path.join(WORK, f"out-{ndocs}")
+    outdir = os.path.join(WORK, f"out-{ndocs}{tag}")
     os.makedirs(outdir, exist_ok=True)
     results = {f"{s['name']}-{s['threads']}": [] for s in specs}
     for r in range(args.runs):  # round-robin, so slow drifts hit every tool alike
@@ -609,7 +691,7 @@ def main():
                     row["error"] = f.read()[-300:].strip().replace("\n", " ")
         new_rows.append(row)
     # Merge with rows of earlier sittings on the same corpus (e.g. an --only run), newest wins.
-    store = os.path.join(WORK, f"results-{ndocs}-s{args.seed}.json")
+    store = os.path.join(WORK, f"results-{ndocs}-s{args.seed}{tag}.json")
     old_rows = []
     if os.path.exists(store):
         with open(store) as f:
@@ -624,7 +706,7 @@ def main():
     n_exact = len(exact) if exact is not None else None
     table = render(rows, meta, nbytes, ndocs, n_exact, agreement)
     print(table)
-    with open(os.path.join(WORK, f"results-{ndocs}-s{args.seed}.md"), "w") as f:
+    with open(os.path.join(WORK, f"results-{ndocs}-s{args.seed}{tag}.md"), "w") as f:
         f.write(table + "\n")
     with open(store, "w") as f:
         json.dump(dict(meta=meta, bytes=nbytes, exact=n_exact, agreement=agreement, rows=rows), f,
