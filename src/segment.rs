@@ -254,6 +254,10 @@ pub fn word_hashes<'a>(text: &str, room: &'a mut Vec<u64>) -> &'a [u64] {
 /// documents hold such a character, that doubled the time of the doc-level mode.
 pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize, u64)) {
     let bytes = text.as_bytes();
+    if bytes.is_ascii() {
+        // The standard library's test, faster than looking for the first non-ASCII byte.
+        return ascii_words_in(bytes, 0..bytes.len(), &mut f);
+    }
     let mut scratch = String::new();
     let mut done = 0;
     while let Some(stretch) = next_unicode_stretch(bytes, done) {
