@@ -61,7 +61,7 @@ pub fn candidates(signatures: &[Signature], banding: Banding) -> Vec<(DocId, Doc
     let bands = banding.bands;
     // Every band key of a signature at once, while it is in cache: a pass over the signatures
     // per band cost more than sorting the keys.
-    let keys: Vec<u64> = signatures
+    let all_keys: Vec<u64> = signatures
         .par_iter()
         .flat_map_iter(|s| {
             (0..bands).map(move |band| {
@@ -77,14 +77,22 @@ pub fn candidates(signatures: &[Signature], banding: Banding) -> Vec<(DocId, Doc
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| !s.is_empty())
-                .map(|(i, _)| (keys[i * bands + band], i as u32))
+                .map(|(i, _)| (all_keys[i * bands + band], i as u32))
                 .collect();
             keys.sort_unstable();
+            // The keys of a document's bands before this one.
+            let earlier = |d: u32| &all_keys[d as usize * bands..][..band];
             let mut pairs = Vec::new();
             for bucket in keys.chunk_by(|x, y| x.0 == y.0) {
                 for (i, x) in bucket.iter().enumerate() {
                     for y in &bucket[i + 1..] {
-                        pairs.push((DocId(x.1), DocId(y.1)));
+                        // Each pair is listed by the first band it collides in, and only there:
+                        // a group of copies collides in every band, and listing its pairs once
+                        // per band multiplied them by the number of bands (3,000 copies of one
+                        // text made 81M pairs to sort; 4.5M now).
+                        if earlier(x.1).iter().zip(earlier(y.1)).all(|(p, q)| p != q) {
+                            pairs.push((DocId(x.1), DocId(y.1)));
+                        }
                     }
                 }
             }
@@ -92,7 +100,6 @@ pub fn candidates(signatures: &[Signature], banding: Banding) -> Vec<(DocId, Doc
         })
         .collect();
     pairs.par_sort_unstable();
-    pairs.dedup();
     pairs
 }
 
@@ -138,5 +145,49 @@ mod tests {
         ];
         let pairs = candidates(&sigs, Banding { bands: 2, rows: 2 });
         assert_eq!(pairs, [(DocId(0), DocId(1)), (DocId(0), DocId(2))]);
+    }
+
+    #[test]
+    fn each_pair_that_collides_in_any_band_is_listed_once() {
+        // Bins drawn from few values, so that pairs collide in no band, one, several or all.
+        let mut state = 7u64;
+        let sigs: Vec<Signature> = (0..60)
+            .map(|_| {
+                let bins: Vec<u32> = (0..12)
+                    .map(|_| {
+                        state = fmix64(state.wrapping_add(0x9e37_79b9_7f4a_7c15));
+                        (state % 3) as u32
+                    })
+                    .collect();
+                Signature(bins.into())
+            })
+            .collect();
+        let banding = Banding { bands: 4, rows: 3 };
+        let collide = |a: &Signature, b: &Signature| {
+            (0..banding.bands).any(|band| a.0[band * 3..][..3] == b.0[band * 3..][..3])
+        };
+        let mut want = Vec::new();
+        for a in 0..sigs.len() {
+            for b in a + 1..sigs.len() {
+                if collide(&sigs[a], &sigs[b]) {
+                    want.push((DocId(a as u32), DocId(b as u32)));
+                }
+            }
+        }
+        let several = want
+            .iter()
+            .filter(|(a, b)| {
+                let (x, y) = (&sigs[a.index()], &sigs[b.index()]);
+                (0..4)
+                    .filter(|band| x.0[band * 3..][..3] == y.0[band * 3..][..3])
+                    .count()
+                    > 1
+            })
+            .count();
+        assert!(
+            several > 10,
+            "the test needs pairs that collide in several bands"
+        );
+        assert_eq!(candidates(&sigs, banding), want);
     }
 }
