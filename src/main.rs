@@ -84,9 +84,64 @@ fn print_with(
     }
 }
 
+/// Warns, before a full analysis starts, when it looks too big for this machine's memory: it
+/// would be killed for want of memory after minutes of reading, with no word why.
+fn warn_if_too_big(paths: &[std::path::PathBuf], config: &dedupe::Config) {
+    let Some(available) = available_memory() else {
+        return;
+    };
+    let Ok((inputs, _)) = dedupe::corpus::inputs(paths, &config.read) else {
+        return;
+    };
+    let text: u64 = inputs
+        .iter()
+        .filter_map(|input| {
+            let bytes = std::fs::metadata(&input.path).ok()?.len();
+            // Compressed text: news and books shrink about threefold.
+            let gz = input.path.extension().is_some_and(|e| e == "gz");
+            Some(if gz { bytes.saturating_mul(3) } else { bytes })
+        })
+        .sum();
+    if let Some(note) = too_big_note(text, available) {
+        eprintln!("dedupe: warning: {note}");
+    }
+}
+
+/// The warning for a full analysis of `text` bytes with `available` bytes of memory, if it
+/// needs more.
+fn too_big_note(text: u64, available: u64) -> Option<String> {
+    let need = text.saturating_mul(pipeline::FULL_ANALYSIS_MEMORY_PER_BYTE);
+    let gb = |bytes: u64| format!("{:.1} GB", bytes as f64 / 1e9);
+    (need > available).then(|| {
+        format!(
+            "the full analysis of {} of text may need about {} of memory, more than the {} \
+             available, and be stopped for want of it; `--only near-duplicates` (near-duplicate \
+             pairs and clusters) needs a small fraction of that",
+            gb(text),
+            gb(need),
+            gb(available)
+        )
+    })
+}
+
+/// Memory this process may still take: the kernel's estimate of what is available, or the
+/// control group's limit when that is lower (in a container). `None` off Linux.
+fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let available = line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024;
+    let limit = std::fs::read_to_string("/sys/fs/cgroup/memory.max")
+        .ok()
+        .and_then(|l| l.trim().parse::<u64>().ok());
+    Some(limit.map_or(available, |l| l.min(available)))
+}
+
 fn run(args: &cli::Args) -> anyhow::Result<Exit> {
     let mut config = args.config()?;
     init_threads(args.analysis.threads)?;
+    if config.mode == Mode::Full {
+        warn_if_too_big(&args.paths, &config);
+    }
     let progress = progress_bar();
     config.progress = progress.clone().map(|bar| {
         Observer(Arc::new(move |p: Progress| {
@@ -148,6 +203,7 @@ fn run(args: &cli::Args) -> anyhow::Result<Exit> {
 fn run_clean(args: &cli::CleanArgs) -> anyhow::Result<Exit> {
     let config = args.analysis.config(Mode::Full)?;
     init_threads(args.analysis.threads)?;
+    warn_if_too_big(&args.paths, &config);
     let opts = clean::Options {
         remove: args.remove.clone(),
         drop_duplicates: args.drop_duplicates,
@@ -211,6 +267,18 @@ fn run_restore(args: &cli::RestoreArgs) -> anyhow::Result<Exit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_corpus_too_big_for_memory_is_warned_of() {
+        // 100 MB of text needs about 1.2 GB.
+        assert_eq!(too_big_note(100_000_000, 2_000_000_000), None);
+        let note = too_big_note(3_700_000_000, 24_000_000_000).expect("a warning");
+        assert!(
+            note.contains("3.7 GB of text may need about 44.4 GB of memory, more than the 24.0 GB"),
+            "{note}"
+        );
+        assert!(note.contains("--only near-duplicates"), "{note}");
+    }
 
     #[test]
     fn exit_codes() {
