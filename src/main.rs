@@ -85,8 +85,9 @@ fn print_with(
 }
 
 /// Warns, before a full analysis starts, when it looks too big for this machine's memory: it
-/// would be killed for want of memory after minutes of reading, with no word why.
-fn warn_if_too_big(paths: &[std::path::PathBuf], config: &dedupe::Config) {
+/// would be killed for want of memory after minutes of reading, with no word why. `instead`
+/// says what to do about it.
+fn warn_if_too_big(paths: &[std::path::PathBuf], config: &dedupe::Config, instead: &str) {
     let Some(available) = available_memory() else {
         return;
     };
@@ -98,25 +99,32 @@ fn warn_if_too_big(paths: &[std::path::PathBuf], config: &dedupe::Config) {
         .filter_map(|input| {
             let bytes = std::fs::metadata(&input.path).ok()?.len();
             // Compressed text: news and books shrink about threefold.
-            let gz = input.path.extension().is_some_and(|e| e == "gz");
+            let gz = input
+                .path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
             Some(if gz { bytes.saturating_mul(3) } else { bytes })
         })
         .sum();
-    if let Some(note) = too_big_note(text, available) {
+    if let Some(note) = too_big_note(text, available, instead) {
         eprintln!("dedupe: warning: {note}");
     }
 }
 
+/// What a full analysis too big for memory may do instead.
+const NEAR_DUPLICATES_ONLY: &str =
+    "`--only near-duplicates` (near-duplicate pairs and clusters) needs a small fraction of that";
+const CLEAN_IN_PARTS: &str = "clean the corpus in parts";
+
 /// The warning for a full analysis of `text` bytes with `available` bytes of memory, if it
 /// needs more.
-fn too_big_note(text: u64, available: u64) -> Option<String> {
+fn too_big_note(text: u64, available: u64, instead: &str) -> Option<String> {
     let need = text.saturating_mul(pipeline::FULL_ANALYSIS_MEMORY_PER_BYTE);
     let gb = |bytes: u64| format!("{:.1} GB", bytes as f64 / 1e9);
     (need > available).then(|| {
         format!(
             "the full analysis of {} of text may need about {} of memory, more than the {} \
-             available, and be stopped for want of it; `--only near-duplicates` (near-duplicate \
-             pairs and clusters) needs a small fraction of that",
+             available, and be stopped for want of it; {instead}",
             gb(text),
             gb(need),
             gb(available)
@@ -124,23 +132,54 @@ fn too_big_note(text: u64, available: u64) -> Option<String> {
     })
 }
 
-/// Memory this process may still take: the kernel's estimate of what is available, or the
-/// control group's limit when that is lower (in a container). `None` off Linux.
+/// Memory this process may still take: the kernel's estimate of what is available, or what is
+/// left under the memory limit of its control group (v1 or v2) or of one above it, when that
+/// is less (in a container or a systemd slice). `None` off Linux.
 fn available_memory() -> Option<u64> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let available = line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024;
-    let limit = std::fs::read_to_string("/sys/fs/cgroup/memory.max")
-        .ok()
-        .and_then(|l| l.trim().parse::<u64>().ok());
-    Some(limit.map_or(available, |l| l.min(available)))
+    let read = |path: &std::path::Path| -> Option<u64> {
+        std::fs::read_to_string(path).ok()?.trim().parse().ok()
+    };
+    // Each group of this process ("0::/path" for v2, "N:...,memory,...:/path" for v1) and the
+    // groups above it, up to the root of the hierarchy.
+    let groups = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
+    let mut left = available;
+    for line in groups.lines() {
+        let mut parts = line.splitn(3, ':').skip(1);
+        let (Some(controllers), Some(path)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let (root, limit, usage) = if controllers.is_empty() {
+            ("/sys/fs/cgroup", "memory.max", "memory.current")
+        } else if controllers.split(',').any(|c| c == "memory") {
+            (
+                "/sys/fs/cgroup/memory",
+                "memory.limit_in_bytes",
+                "memory.usage_in_bytes",
+            )
+        } else {
+            continue;
+        };
+        let mut dir = std::path::Path::new(root).join(path.trim_start_matches('/'));
+        loop {
+            if let (Some(limit), Some(usage)) = (read(&dir.join(limit)), read(&dir.join(usage))) {
+                left = left.min(limit.saturating_sub(usage));
+            }
+            if dir == std::path::Path::new(root) || !dir.pop() {
+                break;
+            }
+        }
+    }
+    Some(left)
 }
 
 fn run(args: &cli::Args) -> anyhow::Result<Exit> {
     let mut config = args.config()?;
     init_threads(args.analysis.threads)?;
     if config.mode == Mode::Full {
-        warn_if_too_big(&args.paths, &config);
+        warn_if_too_big(&args.paths, &config, NEAR_DUPLICATES_ONLY);
     }
     let progress = progress_bar();
     config.progress = progress.clone().map(|bar| {
@@ -203,7 +242,7 @@ fn run(args: &cli::Args) -> anyhow::Result<Exit> {
 fn run_clean(args: &cli::CleanArgs) -> anyhow::Result<Exit> {
     let config = args.analysis.config(Mode::Full)?;
     init_threads(args.analysis.threads)?;
-    warn_if_too_big(&args.paths, &config);
+    warn_if_too_big(&args.paths, &config, CLEAN_IN_PARTS);
     let opts = clean::Options {
         remove: args.remove.clone(),
         drop_duplicates: args.drop_duplicates,
@@ -271,8 +310,12 @@ mod tests {
     #[test]
     fn a_corpus_too_big_for_memory_is_warned_of() {
         // 100 MB of text needs about 1.2 GB.
-        assert_eq!(too_big_note(100_000_000, 2_000_000_000), None);
-        let note = too_big_note(3_700_000_000, 24_000_000_000).expect("a warning");
+        assert_eq!(
+            too_big_note(100_000_000, 2_000_000_000, NEAR_DUPLICATES_ONLY),
+            None
+        );
+        let note =
+            too_big_note(3_700_000_000, 24_000_000_000, NEAR_DUPLICATES_ONLY).expect("a warning");
         assert!(
             note.contains("3.7 GB of text may need about 44.4 GB of memory, more than the 24.0 GB"),
             "{note}"

@@ -285,10 +285,12 @@ fn ascii_words_in(bytes: &[u8], range: Range<usize>, f: &mut impl FnMut(usize, u
 ///
 /// A cut is a place after an ASCII space, tab or line terminator and before an ASCII character
 /// other than white space. UAX #29 breaks words there (WB3a, WB999: only WB3d joins a space to
-/// a following ASCII character, another space, and a space so joined may then take a mark into
-/// a word, WB4), and none of its rules looks across one (those that look past the neighbouring
-/// characters look for letters, digits or regional indicators). So the words of a stretch
-/// segmented alone are those of the whole text; a property test holds them to it.
+/// a following ASCII character, which is then another space; no ASCII character is Extend,
+/// Format or ZWJ, which WB4 would attach), and none of its rules looks across one: those that
+/// look past the neighbouring characters (WB6/7, WB7b/c, WB11/12, WB15/16) need a letter, a
+/// digit, a quote or a regional indicator where the cut has a space, a tab or a line
+/// terminator. So the words of a stretch segmented alone are those of the whole text; a
+/// property test holds them to it.
 fn next_unicode_stretch(bytes: &[u8], from: usize) -> Option<Range<usize>> {
     let first = from + first_flagged(&bytes[from..], |v| v & (ONES * 0x80), |c| !c.is_ascii())?;
     let cut = |i: usize| {

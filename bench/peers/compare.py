@@ -5,6 +5,7 @@ Normally started by bench/peers/run.sh (which sets up the peers first); see benc
 
     python compare.py [--docs N] [--runs K] [--only TOOL,...] [--exact auto|always|never]
                       [--python-peers auto|always|never] [--seed S] [--timeout SEC]
+                      [--source reuters|builtin|pan13|DIR]
 
 Steps: (1) generate a seeded JSONL corpus of N documents into bench/peers/.work/ (cached);
 (2) compute the exact set of pairs with word-5-shingle Jaccard >= 0.8 (prefix-filtered inverted
@@ -270,11 +271,20 @@ def default_source():
     return "reuters" if os.path.exists(REUTERS) else "builtin"
 
 
+SOURCES = ("reuters", "builtin", "pan13")
+
+
 def corpus_tag(source):
-    """What names the corpus and its results: nothing for the default source."""
+    """What names the corpus and its results: nothing for the default source; a directory's name
+    and a hash of its absolute path, so that two directories of one name stay apart."""
     if source == default_source():
         return ""
-    return "-" + re.sub(r"[^A-Za-z0-9_.]+", "_", os.path.basename(os.path.normpath(source)))
+    if source in SOURCES:
+        return "-" + source
+    import hashlib
+    full = os.path.abspath(source)
+    name = re.sub(r"[^A-Za-z0-9_.]+", "_", os.path.basename(os.path.normpath(full)))
+    return f"-{name}-{hashlib.sha256(full.encode()).hexdigest()[:8]}"
 
 
 def ensure_corpus(n, seed, source):
@@ -283,6 +293,7 @@ def ensure_corpus(n, seed, source):
     if os.path.exists(path) and os.path.exists(meta_path):
         with open(meta_path) as f:
             meta = json.load(f)
+        # (A directory's texts are not compared: delete the corpus to rebuild it from edited ones.)
         if meta.get("version") == CORPUS_VERSION and meta.get("bytes") == os.path.getsize(path):
             log(f"corpus: cached {path}")
             return path, meta
@@ -600,17 +611,19 @@ def main():
                     help="what the documents are made of: reuters (the default when "
                     "../shared/data/reuters21578.jsonl.gz is there), builtin (the default otherwise), "
                     "pan13 (PAN13's source documents, from ../shared/data/pan13-train.tar.gz), or a "
-                    "directory of *.txt files (books, say), cut into pieces each used once")
+                    "directory of *.txt files (books, say), cut into pieces each used once; the three "
+                    "names win over directories of those names, which ./NAME reaches")
     ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per run")
     ap.add_argument("--corpus-only", action="store_true", help="build corpus + exact answer, run nothing")
     ap.add_argument("--report-only", action="store_true",
-                    help="print the stored table of an earlier sitting for --docs/--seed, run nothing")
+                    help="print the stored table of an earlier sitting for --docs/--seed/--source, "
+                    "run nothing")
     args = ap.parse_args()
     args.source = args.source or default_source()
     needs = {"reuters": REUTERS, "pan13": PAN13}.get(args.source)
     if needs and not os.path.exists(needs):
         sys.exit(f"--source {args.source}: {needs} is not there")
-    if args.source not in ("reuters", "pan13", "builtin") and not os.path.isdir(args.source):
+    if args.source not in SOURCES and not os.path.isdir(args.source):
         sys.exit(f"--source {args.source}: not a directory (nor reuters, builtin or pan13)")
     tag = corpus_tag(args.source)
     if args.report_only:
