@@ -1326,7 +1326,7 @@ impl<R: Read> LineBatches<R> {
         let (mut start, mut scan, mut cost) = (0, 0, 0);
         let mut failed = None;
         while cost < batch_bytes {
-            if let Some(i) = crate::segment::find_either(&bytes[scan..], b'\n', b'\n') {
+            if let Some(i) = crate::segment::find_byte(&bytes[scan..], b'\n') {
                 let end = scan + i + 1;
                 if end - 1 - start > self.max {
                     // Whole in the buffer but over the limit all the same.
@@ -1614,7 +1614,7 @@ fn unescape_simple(raw: &str) -> Option<String> {
     let mut rest = inner;
     // Eight bytes at a time: hard-wrapped text has an escape every line, and `str::find` set up
     // a search for each (unescaping took 3.4% of the doc-level run on PAN13 text, 2.2% now).
-    while let Some(i) = crate::segment::find_either(rest.as_bytes(), b'\\', b'\\') {
+    while let Some(i) = crate::segment::find_byte(rest.as_bytes(), b'\\') {
         out.push_str(&rest[..i]);
         out.push(match rest.as_bytes().get(i + 1)? {
             b'"' => '"',

@@ -119,16 +119,24 @@ impl LineIndex {
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 
+/// The high bit of the lowest zero byte of `x` (higher bytes may be flagged wrongly, which does
+/// not matter for the first one).
+fn zeros(x: u64) -> u64 {
+    x.wrapping_sub(ONES) & !x & (ONES * 0x80)
+}
+
 /// Position of the first byte of `bytes` that is `a` or `b`, eight bytes at a time.
 pub(crate) fn find_either(bytes: &[u8], a: u8, b: u8) -> Option<usize> {
-    // The lowest zero byte of `x` sets its high bit (higher bytes may be misflagged, which does
-    // not matter for the first one).
-    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & (ONES * 0x80);
     first_flagged(
         bytes,
         |v| zeros(v ^ (ONES * u64::from(a))) | zeros(v ^ (ONES * u64::from(b))),
         |c| c == a || c == b,
     )
+}
+
+/// Position of the first byte of `bytes` that is `a`, eight bytes at a time.
+pub(crate) fn find_byte(bytes: &[u8], a: u8) -> Option<usize> {
+    first_flagged(bytes, |v| zeros(v ^ (ONES * u64::from(a))), |c| c == a)
 }
 
 /// Position of the first byte of `bytes` that `is` holds for, eight bytes at a time: `flags`
@@ -521,7 +529,6 @@ fn hash_ascii_in(text: &[u8], start: usize, end: usize) -> u64 {
 /// (< 0x80), so the additions never carry into the next byte.
 #[inline]
 fn lower8(v: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
     let ge_a = v.wrapping_add(ONES * (0x80 - b'A' as u64));
     let gt_z = v.wrapping_add(ONES * (0x80 - b'Z' as u64 - 1));
     let upper = ge_a & !gt_z & (ONES * 0x80);
@@ -753,11 +760,7 @@ mod tests {
                     "len {len}, at {at}"
                 );
                 let newline = (at + 1 < len).then_some(at + 1);
-                assert_eq!(
-                    find_either(&bytes, b'\n', b'\n'),
-                    newline,
-                    "len {len}, at {at}"
-                );
+                assert_eq!(find_byte(&bytes, b'\n'), newline, "len {len}, at {at}");
             }
         }
     }
