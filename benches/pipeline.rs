@@ -8,7 +8,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use dedupe::analyze::{boilerplate, overlap, repeats};
-use dedupe::config::Mode;
+use dedupe::config::Analyses;
 use dedupe::corpus::{self, Document, OffsetMap, Origin, ReadOptions};
 use dedupe::minhash::MinHasher;
 use dedupe::segment::{word_hashes, Segmented};
@@ -147,7 +147,7 @@ fn stages(c: &mut Criterion) {
     let file = dir.path().join("corpus.jsonl");
     std::fs::write(&file, &records).expect("write the corpus");
     let doc_level = Config {
-        mode: Mode::NearDuplicates,
+        analyses: Analyses::NEAR_DUPLICATES,
         ..Config::default()
     };
     g.bench_function(BenchmarkId::new("500x600", "jsonl file"), |b| {

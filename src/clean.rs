@@ -14,7 +14,7 @@
 //! file in the same directory, then a rename), and the manifest is written last.
 
 use crate::analyze::boilerplate::Reason;
-use crate::config::Config;
+use crate::config::{Analyses, Config};
 use crate::corpus::{self, Diagnostic, Document, Input, Origin, Severity};
 use crate::error::{Error, Result};
 use crate::report::Report;
@@ -97,6 +97,11 @@ impl Remove {
             }
         }
         Ok(r)
+    }
+
+    /// True when some boilerplate is removed.
+    pub fn any_boilerplate(&self) -> bool {
+        self.all_boilerplate || !self.boilerplate.is_empty()
     }
 
     /// True when boilerplate with this reason is removed.
@@ -1512,9 +1517,10 @@ fn clean_one(
     Ok((Some(outcome), notes))
 }
 
-/// Cleans `paths` as `opts` asks: analyses them with `config`, writes a cleaned copy of every
-/// input under `opts.out` (mirroring the paths below the deepest directory holding every path
-/// argument) and then the manifest; with `dry_run`, only computes the diff.
+/// Cleans `paths` as `opts` asks: analyses them with `config` (only the analyses whose findings
+/// `opts` removes or drops), writes a cleaned copy of every input under `opts.out` (mirroring
+/// the paths below the deepest directory holding every path argument) and then the manifest;
+/// with `dry_run`, only computes the diff.
 ///
 /// # Errors
 ///
@@ -1535,7 +1541,18 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
     check_outside(&manifest_path, "--manifest", &canon_args)?;
     let rel_paths = relative_paths(paths, &inputs)?;
 
-    let (report, mut diagnostics, docs) = crate::pipeline::run_with_documents(paths, config)?;
+    // Only the analyses whose findings are acted on: the passage stage, the slowest, runs only
+    // when passages are removed.
+    let config = Config {
+        analyses: Analyses {
+            near_duplicates: opts.drop_duplicates,
+            repeats: opts.remove.repeats,
+            overlaps: opts.remove.overlaps,
+            boilerplate: opts.remove.any_boilerplate(),
+        },
+        ..config.clone()
+    };
+    let (report, mut diagnostics, docs) = crate::pipeline::run_with_documents(paths, &config)?;
     let decisions = decide(&report, &docs, opts);
     let mut by_file: HashMap<&Path, Vec<&Document>> = HashMap::new();
     for d in &docs {

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use dedupe::clean::{Keep, Remove};
-use dedupe::{Config, Mode, ReadOptions};
+use dedupe::{Analyses, Config, ReadOptions};
 use std::path::PathBuf;
 
 /// Find near-duplicate documents, repeated paragraphs, shared passages and boilerplate.
@@ -33,9 +33,11 @@ pub struct Args {
     #[command(flatten)]
     pub analysis: Analysis,
 
-    /// Run only one analysis: near-duplicates (pairs and clusters, streaming, fastest).
-    #[arg(long, value_enum, value_name = "WHAT")]
-    pub only: Option<Only>,
+    /// Run only these analyses, comma-separated: near-duplicates, repeats, overlaps,
+    /// boilerplate. near-duplicates alone is the streaming doc-level mode (pairs and clusters,
+    /// fastest, least memory); any other choice skips the analyses not named.
+    #[arg(long, value_enum, value_name = "WHAT", value_delimiter = ',')]
+    pub only: Vec<Only>,
 
     /// Print JSON (schema version 1) instead of the report for people.
     #[arg(long)]
@@ -217,11 +219,17 @@ impl ColorWhen {
     }
 }
 
-/// Analyses that can run alone.
+/// Analyses `--only` can name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Only {
     /// Near-duplicate pairs and clusters.
     NearDuplicates,
+    /// Paragraphs repeated inside a document.
+    Repeats,
+    /// Passages shared by two documents.
+    Overlaps,
+    /// Boilerplate segments.
+    Boilerplate,
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -242,16 +250,25 @@ fn parse_size(s: &str) -> Result<u64, String> {
 impl Args {
     /// The validated configuration.
     pub fn config(&self) -> dedupe::Result<Config> {
-        self.analysis.config(match self.only {
-            Some(Only::NearDuplicates) => Mode::NearDuplicates,
-            None => Mode::Full,
-        })
+        if self.only.is_empty() {
+            return self.analysis.config(Analyses::ALL);
+        }
+        let mut analyses = Analyses::NONE;
+        for only in &self.only {
+            match only {
+                Only::NearDuplicates => analyses.near_duplicates = true,
+                Only::Repeats => analyses.repeats = true,
+                Only::Overlaps => analyses.overlaps = true,
+                Only::Boilerplate => analyses.boilerplate = true,
+            }
+        }
+        self.analysis.config(analyses)
     }
 }
 
 impl Analysis {
-    /// The validated configuration for `mode`.
-    pub fn config(&self, mode: Mode) -> dedupe::Result<Config> {
+    /// The validated configuration making `analyses`.
+    pub fn config(&self, analyses: Analyses) -> dedupe::Result<Config> {
         let mut builder = Config::builder()
             .threshold(self.threshold)
             .shingle(self.shingle)
@@ -259,7 +276,7 @@ impl Analysis {
             .seed(self.seed)
             .min_overlap(self.min_overlap)
             .fn_weight(self.fn_weight)
-            .mode(mode)
+            .analyses(analyses)
             .read(ReadOptions {
                 force_jsonl: self.jsonl,
                 text_field: self.text_field.clone(),

@@ -4,13 +4,72 @@ use crate::corpus::ReadOptions;
 use crate::error::{Error, Result};
 use crate::lsh::Banding;
 
-/// Which analyses run.
+/// Which analyses a run makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// Near-duplicates, repeats, overlaps, boilerplate and originality.
-    Full,
-    /// Near-duplicate pairs and clusters only, streaming: text is not kept once hashed.
-    NearDuplicates,
+pub struct Analyses {
+    /// Near-duplicate document pairs and their clusters.
+    pub near_duplicates: bool,
+    /// Paragraphs a document repeats.
+    pub repeats: bool,
+    /// Passages two documents share.
+    pub overlaps: bool,
+    /// Boilerplate segments.
+    pub boilerplate: bool,
+}
+
+impl Analyses {
+    /// Every analysis, and originality scores from all of them.
+    pub const ALL: Analyses = Analyses {
+        near_duplicates: true,
+        repeats: true,
+        overlaps: true,
+        boilerplate: true,
+    };
+
+    /// Near-duplicate pairs and clusters alone: the doc-level mode, which streams (text is not
+    /// kept once hashed) and reports no documents.
+    pub const NEAR_DUPLICATES: Analyses = Analyses {
+        near_duplicates: true,
+        repeats: false,
+        overlaps: false,
+        boilerplate: false,
+    };
+
+    /// None: documents are read and counted, nothing is looked for.
+    pub const NONE: Analyses = Analyses {
+        near_duplicates: false,
+        repeats: false,
+        overlaps: false,
+        boilerplate: false,
+    };
+
+    /// Whether the run streams: near-duplicates alone need no text kept.
+    pub fn streams(self) -> bool {
+        self == Analyses::NEAR_DUPLICATES
+    }
+
+    /// The names of the analyses made (as `--only` takes them), in report order.
+    pub fn names(self) -> Vec<&'static str> {
+        [
+            (self.near_duplicates, "near-duplicates"),
+            (self.repeats, "repeats"),
+            (self.overlaps, "overlaps"),
+            (self.boilerplate, "boilerplate"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect()
+    }
+
+    /// The report's name for the selection: `full` for all, `none`, or the names joined by
+    /// commas (`near-duplicates` for the doc-level mode).
+    pub fn label(self) -> String {
+        match self {
+            Analyses::ALL => "full".to_string(),
+            Analyses::NONE => "none".to_string(),
+            _ => self.names().join(","),
+        }
+    }
 }
 
 /// A validated configuration. Build it with [`Config::builder`].
@@ -35,7 +94,7 @@ pub struct Config {
     /// LSH bands and rows, chosen from the above.
     pub banding: Banding,
     /// Which analyses run.
-    pub mode: Mode,
+    pub analyses: Analyses,
     /// How inputs are read.
     pub read: ReadOptions,
     /// Told how far reading and hashing have got, for a progress display.
@@ -97,7 +156,7 @@ pub struct ConfigBuilder {
     min_overlap: usize,
     overlap_gap: Option<usize>,
     fn_weight: f64,
-    mode: Mode,
+    analyses: Analyses,
     read: ReadOptions,
 }
 
@@ -114,7 +173,7 @@ impl Default for ConfigBuilder {
             // a false negative costs a missed pair: weigh misses 99 to 1 (18 bands of 7 rows at
             // 0.8, so a pair at 0.85 is a candidate with probability 0.999).
             fn_weight: 0.99,
-            mode: Mode::Full,
+            analyses: Analyses::ALL,
             read: ReadOptions::default(),
         }
     }
@@ -157,9 +216,9 @@ impl ConfigBuilder {
         self.fn_weight = w;
         self
     }
-    /// Which analyses run (default [`Mode::Full`]).
-    pub fn mode(mut self, m: Mode) -> Self {
-        self.mode = m;
+    /// Which analyses run (default [`Analyses::ALL`]).
+    pub fn analyses(mut self, a: Analyses) -> Self {
+        self.analyses = a;
         self
     }
     /// How inputs are read.
@@ -226,7 +285,7 @@ impl ConfigBuilder {
             fp_weight: 1.0 - self.fn_weight,
             fn_weight: self.fn_weight,
             banding,
-            mode: self.mode,
+            analyses: self.analyses,
             read: self.read,
             progress: None,
         })
@@ -245,6 +304,22 @@ mod tests {
             (0.8, 5, 128, 10)
         );
         assert!(c.banding.bands * c.banding.rows <= 128);
+    }
+
+    #[test]
+    fn analyses_are_named_as_the_report_names_them() {
+        assert_eq!(Config::default().analyses, Analyses::ALL);
+        assert_eq!(Analyses::ALL.label(), "full");
+        assert_eq!(Analyses::NONE.label(), "none");
+        assert_eq!(Analyses::NEAR_DUPLICATES.label(), "near-duplicates");
+        let some = Analyses {
+            repeats: true,
+            boilerplate: true,
+            ..Analyses::NONE
+        };
+        assert_eq!(some.label(), "repeats,boilerplate");
+        assert!(Analyses::NEAR_DUPLICATES.streams());
+        assert!(!Analyses::ALL.streams() && !some.streams() && !Analyses::NONE.streams());
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub mod shingle;
 pub mod types;
 pub mod verify;
 
-pub use config::{Config, ConfigBuilder, Mode, Observer, Progress};
+pub use config::{Analyses, Config, ConfigBuilder, Observer, Progress};
 pub use corpus::{Diagnostic, Document, ReadOptions, Severity};
 pub use error::{Error, Result};
 pub use minhash::{MinHasher, Signature};

@@ -4,7 +4,7 @@ mod cli;
 
 use clap::Parser;
 use dedupe::corpus::Origin;
-use dedupe::{clean, pipeline, report, Mode, Observer, Progress, Severity};
+use dedupe::{clean, pipeline, report, Analyses, Observer, Progress, Severity};
 use indicatif::{ProgressBar, ProgressDrawTarget};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -178,7 +178,7 @@ fn available_memory() -> Option<u64> {
 fn run(args: &cli::Args) -> anyhow::Result<Exit> {
     let mut config = args.config()?;
     init_threads(args.analysis.threads)?;
-    if config.mode == Mode::Full {
+    if !config.analyses.streams() {
         warn_if_too_big(&args.paths, &config, NEAR_DUPLICATES_ONLY);
     }
     let progress = progress_bar();
@@ -193,7 +193,7 @@ fn run(args: &cli::Args) -> anyhow::Result<Exit> {
         }))
     });
     // The HTML page shows the documents' text, so it needs them kept.
-    let (report, diagnostics, docs) = if args.html.is_some() && config.mode == Mode::Full {
+    let (report, diagnostics, docs) = if args.html.is_some() && !config.analyses.streams() {
         pipeline::run_with_documents(&args.paths, &config)?
     } else {
         let (report, diagnostics) = pipeline::run(&args.paths, &config)?;
@@ -240,7 +240,7 @@ fn run(args: &cli::Args) -> anyhow::Result<Exit> {
 }
 
 fn run_clean(args: &cli::CleanArgs) -> anyhow::Result<Exit> {
-    let config = args.analysis.config(Mode::Full)?;
+    let config = args.analysis.config(Analyses::ALL)?;
     init_threads(args.analysis.threads)?;
     warn_if_too_big(&args.paths, &config, CLEAN_IN_PARTS);
     let opts = clean::Options {

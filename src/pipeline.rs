@@ -2,7 +2,7 @@
 //! pairs, then repeats, overlaps, boilerplate and scores, assembled into a [`Report`].
 
 use crate::analyze::{boilerplate, overlap, repeats};
-use crate::config::{Config, Mode};
+use crate::config::Config;
 use crate::corpus::{self, Diagnostic, Document, Input, Place, Places};
 use crate::error::Result;
 use crate::minhash::{MinHasher, Signature};
@@ -59,18 +59,17 @@ const BATCH_BYTES: usize = 2 << 20;
 /// [`Error::NotFound`](crate::Error::NotFound) when a path does not exist. Problems with single
 /// files are diagnostics in the report, not errors.
 pub fn run(paths: &[PathBuf], config: &Config) -> Result<(Report, Vec<Diagnostic>)> {
-    match config.mode {
-        Mode::Full => run_with_documents(paths, config).map(|(report, diags, _)| (report, diags)),
-        Mode::NearDuplicates => {
-            let (inputs, mut diags) = corpus::inputs(paths, &config.read)?;
-            let report = near_duplicates_streaming(&inputs, config, &mut diags);
-            Ok(finish(report, diags))
-        }
+    if config.analyses.streams() {
+        let (inputs, mut diags) = corpus::inputs(paths, &config.read)?;
+        let report = near_duplicates_streaming(&inputs, config, &mut diags);
+        Ok(finish(report, diags))
+    } else {
+        run_with_documents(paths, config).map(|(report, diags, _)| (report, diags))
     }
 }
 
-/// The full analysis, also handing back the documents read (sorted by name), for the stages
-/// that act on their text: `clean` and the HTML report.
+/// The analyses of `config` in memory (all of them by default), also handing back the documents
+/// read (sorted by name), for the stages that act on their text: `clean` and the HTML report.
 ///
 /// # Errors
 ///
@@ -122,10 +121,7 @@ fn params(config: &Config, num_documents: usize) -> report::Params {
         fn_weight: config.fn_weight,
         recall_at_threshold: Rounded(config.banding.candidate_probability(config.threshold)),
         recurrence_bar: boilerplate::recurrence_bar(num_documents),
-        mode: match config.mode {
-            Mode::Full => "full",
-            Mode::NearDuplicates => "near-duplicates",
-        },
+        mode: config.analyses.label(),
         num_documents,
     }
 }
@@ -201,7 +197,8 @@ fn near_duplicates_of(
     near_duplicate_lists(names, &signatures, &candidates, &exact, config)
 }
 
-/// The full analysis of documents sorted by name.
+/// The analyses of `config` (all of them by default) of documents sorted by name. Originality
+/// counts what the analyses made found.
 pub fn analyze(docs: &[Document], config: &Config) -> Report {
     let mut report = empty_report(config, docs.len());
     if docs.is_empty() {
@@ -210,23 +207,35 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
     let mut timer = Timer::new();
     let segs: Vec<Segmented> = docs.par_iter().map(|d| Segmented::new(&d.text)).collect();
     timer.lap("segment");
-    let names: Vec<&str> = docs.iter().map(|d| d.name.as_str()).collect();
-    let (pairs, clusters) = near_duplicates_of(&segs, &names, config);
-    report.near_duplicates = pairs;
-    report.clusters = clusters;
-    timer.lap("near-duplicates");
-
-    let found_repeats: Vec<Vec<repeats::Repeat>> = segs
-        .par_iter()
-        .map(|s| repeats::find(s, config.threshold, config.shingle))
-        .collect();
-    timer.lap("repeats");
-    let seg_refs: Vec<&Segmented> = segs.iter().collect();
-    let passages = overlap::find(&seg_refs, overlap_params(config, docs.len()));
-    timer.lap("overlaps");
-    let texts: Vec<(&str, &Segmented)> = docs.iter().map(|d| d.text.as_str()).zip(&segs).collect();
-    let found_boilerplate = boilerplate::find(&texts);
-    timer.lap("boilerplate");
+    let run = config.analyses;
+    if run.near_duplicates {
+        let names: Vec<&str> = docs.iter().map(|d| d.name.as_str()).collect();
+        let (pairs, clusters) = near_duplicates_of(&segs, &names, config);
+        report.near_duplicates = pairs;
+        report.clusters = clusters;
+        timer.lap("near-duplicates");
+    }
+    let mut found_repeats: Vec<Vec<repeats::Repeat>> = Vec::new();
+    if run.repeats {
+        found_repeats = segs
+            .par_iter()
+            .map(|s| repeats::find(s, config.threshold, config.shingle))
+            .collect();
+        timer.lap("repeats");
+    }
+    let mut passages = Vec::new();
+    if run.overlaps {
+        let seg_refs: Vec<&Segmented> = segs.iter().collect();
+        passages = overlap::find(&seg_refs, overlap_params(config, docs.len()));
+        timer.lap("overlaps");
+    }
+    let mut found_boilerplate = Vec::new();
+    if run.boilerplate {
+        let texts: Vec<(&str, &Segmented)> =
+            docs.iter().map(|d| d.text.as_str()).zip(&segs).collect();
+        found_boilerplate = boilerplate::find(&texts);
+        timer.lap("boilerplate");
+    }
 
     let mut coverage: Vec<Coverage> = segs.iter().map(|s| Coverage::new(s.words.len())).collect();
     let here = |d: usize, span: Span| locate(&docs[d], &segs[d], span);

@@ -423,6 +423,88 @@ fn missing_path_and_bad_flags_exit_2() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// `--only` with analyses other than near-duplicates alone: the named ones report exactly what
+/// the full analysis reports, the others nothing, and each document's parts count only what was
+/// looked for.
+#[test]
+fn only_the_named_analyses_run() {
+    let c = Corpus::new();
+    for entry in std::fs::read_dir(root().join("seeds")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        c.file(&name, std::fs::read(&path).unwrap());
+    }
+    // A near-duplicate of 003, so that every list of the full analysis has entries.
+    let text = std::fs::read_to_string(root().join("seeds/003_c830c1c83e80df10.txt")).unwrap();
+    c.file("005_copy.txt", text.replacen("Mexico", "Belize", 1));
+    let full = json(&dedupe(c.path(), &["--json", "."]));
+    let lists = [
+        "near_duplicates",
+        "clusters",
+        "repeats",
+        "overlaps",
+        "boilerplate",
+    ];
+    for list in lists {
+        assert!(!full[list].as_array().unwrap().is_empty(), "{list}");
+    }
+    let parts = [
+        ("repeats", "repeated_words"),
+        ("overlaps", "overlap_words"),
+        ("boilerplate", "boilerplate_words"),
+    ];
+    for only in [
+        "repeats",
+        "overlaps",
+        "boilerplate",
+        "repeats,boilerplate",
+        "near-duplicates,overlaps",
+    ] {
+        let out = dedupe(c.path(), &["--json", "--only", only, "."]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let part = json(&out);
+        assert_eq!(part["params"]["mode"], only);
+        let named = |analysis: &str| only.split(',').any(|o| o == analysis);
+        for list in lists {
+            let analysis = match list {
+                "near_duplicates" | "clusters" => "near-duplicates",
+                other => other,
+            };
+            if named(analysis) {
+                assert_eq!(part[list], full[list], "--only {only}: {list}");
+            } else {
+                assert_eq!(part[list], serde_json::json!([]), "--only {only}: {list}");
+            }
+        }
+        let docs = part["documents"].as_array().unwrap();
+        assert_eq!(docs.len(), 6, "--only {only}");
+        for (doc, whole) in docs.iter().zip(full["documents"].as_array().unwrap()) {
+            assert_eq!(doc["words"], whole["words"]);
+            for (analysis, field) in parts {
+                let expected = if named(analysis) {
+                    &whole[field]
+                } else {
+                    &serde_json::json!(0)
+                };
+                assert_eq!(&doc[field], expected, "--only {only}: {field}");
+            }
+        }
+        let text = stdout(&dedupe(c.path(), &["--only", only, "."]));
+        assert!(
+            text.contains(&format!("(--only {only}: no ")) && text.contains(" looked for)"),
+            "{text}"
+        );
+        assert_eq!(
+            text.contains("near-duplicates (Jaccard >= 0.8)"),
+            named("near-duplicates"),
+            "{text}"
+        );
+    }
+    let out = dedupe(c.path(), &["--only", "repeats,passages", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("possible values"), "{}", stderr(&out));
+}
+
 #[test]
 fn check_exits_1_on_findings_and_0_on_none() {
     let out = dedupe(&root(), &["seeds", "--check"]);

@@ -302,7 +302,7 @@ pub fn render(report: &Report, docs: &[Document]) -> String {
     let words: usize = report.documents.iter().map(|d| d.words).sum();
     let _ = write!(
         body,
-        "<header><h1>dedupe report</h1><p class=\"summary\">{} documents, {} words; {} near-duplicate pairs in {} clusters; {} repeated paragraphs; {} shared passages; {} boilerplate segments</p>\
+        "<header><h1>dedupe report</h1><p class=\"summary\">{} documents, {} words; {} near-duplicate pairs in {} clusters; {} repeated paragraphs; {} shared passages; {} boilerplate segments{}</p>\
          <p class=\"params\">threshold {}, shingle {}, min-overlap {}, mode {}</p>",
         report.params.num_documents,
         words,
@@ -311,6 +311,10 @@ pub fn render(report: &Report, docs: &[Document]) -> String {
         report.repeats.len(),
         report.overlaps.len(),
         report.boilerplate.len(),
+        report
+            .params
+            .not_looked_for()
+            .map_or(String::new(), |note| format!(" ({})", escape(&note))),
         report.params.threshold,
         report.params.shingle,
         report.params.min_overlap,
@@ -354,7 +358,9 @@ pub fn render(report: &Report, docs: &[Document]) -> String {
         "<section id=\"pairs\"><h2>Near-duplicates (Jaccard &ge; {})</h2>",
         report.params.threshold
     );
-    if report.near_duplicates.is_empty() {
+    if !report.params.made("near-duplicates") {
+        body.push_str("<p>Not looked for.</p>");
+    } else if report.near_duplicates.is_empty() {
         body.push_str("<p>None.</p>");
     } else {
         body.push_str("<table><thead><tr><th>document</th><th>document</th><th class=\"num\">Jaccard</th><th class=\"num\">estimate</th></tr></thead><tbody>");

@@ -65,8 +65,9 @@ pub struct Params {
     pub recall_at_threshold: Rounded,
     /// Documents a paragraph must recur in to be boilerplate.
     pub recurrence_bar: usize,
-    /// `full` or `near-duplicates`.
-    pub mode: &'static str,
+    /// The analyses made: `full` (all), `near-duplicates` (the streaming doc-level mode), or
+    /// those `--only` named, joined by commas (`repeats,boilerplate`).
+    pub mode: String,
     /// Documents analysed.
     pub num_documents: usize,
 }
@@ -203,6 +204,36 @@ pub struct Boilerplate {
     pub reason: Reason,
     /// The segment's text.
     pub text: String,
+}
+
+impl Params {
+    /// Whether the run made this analysis (`near-duplicates`, `repeats`, `overlaps` or
+    /// `boilerplate`).
+    pub fn made(&self, analysis: &str) -> bool {
+        self.mode == "full" || self.mode.split(',').any(|m| m == analysis)
+    }
+
+    /// What was not looked for, for people (`--only repeats: no near-duplicates, passages or
+    /// boilerplate looked for`), when `--only` left something out.
+    pub fn not_looked_for(&self) -> Option<String> {
+        let skipped: Vec<&str> = [
+            ("near-duplicates", "near-duplicates"),
+            ("repeats", "repeats"),
+            ("overlaps", "passages"),
+            ("boilerplate", "boilerplate"),
+        ]
+        .into_iter()
+        .filter(|&(analysis, _)| !self.made(analysis))
+        .map(|(_, name)| name)
+        .collect();
+        let (last, rest) = skipped.split_last()?;
+        let list = if rest.is_empty() {
+            last.to_string()
+        } else {
+            format!("{} or {last}", rest.join(", "))
+        };
+        Some(format!("--only {}: no {list} looked for", self.mode))
+    }
 }
 
 impl Report {

@@ -144,7 +144,9 @@ pub fn render_color(report: &Report, color: bool) -> String {
         out.push('\n');
     }
     let t = report.params.threshold;
-    if report.near_duplicates.is_empty() {
+    if !report.params.made("near-duplicates") {
+        // Not looked for: the summary says so.
+    } else if report.near_duplicates.is_empty() {
         let _ = writeln!(
             out,
             "{}: none",
@@ -175,22 +177,44 @@ pub fn render_color(report: &Report, color: bool) -> String {
 }
 
 fn summary(report: &Report, out: &mut String, p: Paint) {
-    if report.params.mode == "near-duplicates" {
-        // Doc-level mode neither counts words nor looks for the other findings.
-        let _ = writeln!(
-            out,
-            "{} {} documents; {} near-duplicate pairs in {} clusters (--only near-duplicates: \
-             no repeats, passages or boilerplate looked for)",
-            p.bold("summary:"),
-            report.params.num_documents,
-            report.near_duplicates.len(),
-            report.clusters.len(),
-        );
-        warned(report, out);
-        return;
+    let params = &report.params;
+    let mut parts = Vec::new();
+    if params.mode == "near-duplicates" {
+        // The doc-level mode does not count words.
+        parts.push(format!("{} documents", params.num_documents));
+    } else {
+        let words: usize = report.documents.iter().map(|d| d.words).sum();
+        parts.push(format!("{} documents, {words} words", params.num_documents));
     }
-    let words: usize = report.documents.iter().map(|d| d.words).sum();
-    let blocks = repeat_blocks(report).len();
+    let mut part = |analysis: &str, found: String| {
+        if params.made(analysis) {
+            parts.push(found);
+        }
+    };
+    part(
+        "near-duplicates",
+        format!(
+            "{} near-duplicate pairs in {} clusters",
+            report.near_duplicates.len(),
+            report.clusters.len()
+        ),
+    );
+    part(
+        "repeats",
+        format!(
+            "{} repeated blocks ({} paragraphs)",
+            repeat_blocks(report).len(),
+            report.repeats.len()
+        ),
+    );
+    part(
+        "overlaps",
+        format!("{} shared passages", report.overlaps.len()),
+    );
+    part(
+        "boilerplate",
+        format!("{} boilerplate segments", report.boilerplate.len()),
+    );
     let lowest = report
         .documents
         .iter()
@@ -201,26 +225,16 @@ fn summary(report: &Report, out: &mut String, p: Paint) {
                 .total_cmp(&b.originality.0)
                 .then(a.path.cmp(&b.path))
         });
-    let _ = write!(
-        out,
-        "{} {} documents, {} words; {} near-duplicate pairs in {} clusters; {} repeated blocks ({} paragraphs); {} shared passages; {} boilerplate segments",
-        p.bold("summary:"),
-        report.params.num_documents,
-        words,
-        report.near_duplicates.len(),
-        report.clusters.len(),
-        blocks,
-        report.repeats.len(),
-        report.overlaps.len(),
-        report.boilerplate.len(),
-    );
     if let Some(d) = lowest {
-        let _ = write!(
-            out,
-            "; lowest originality {} ({})",
+        parts.push(format!(
+            "lowest originality {} ({})",
             p.score(d.originality),
             d.path
-        );
+        ));
+    }
+    let _ = write!(out, "{} {}", p.bold("summary:"), parts.join("; "));
+    if let Some(note) = params.not_looked_for() {
+        let _ = write!(out, " ({note})");
     }
     out.push('\n');
     warned(report, out);
