@@ -172,8 +172,9 @@ fn stages(c: &mut Criterion) {
         b.iter(|| overlap::find(black_box(&refs), params).len())
     });
     let texts: Vec<(&str, &Segmented)> = docs.iter().map(|d| d.text.as_str()).zip(&segs).collect();
+    let no_copies: Vec<u32> = (0..docs.len() as u32).collect();
     g.bench_function(BenchmarkId::new("500x600", "boilerplate"), |b| {
-        b.iter(|| boilerplate::find(black_box(&texts)).len())
+        b.iter(|| boilerplate::find(black_box(&texts), &no_copies).len())
     });
     g.finish();
 

@@ -130,17 +130,14 @@ fn empty_report(config: &Config, num_documents: usize) -> Report {
     Report::empty(params(config, num_documents))
 }
 
-/// Verified pairs and clusters, named; `exact(a, b)` is the exact Jaccard of a candidate pair.
+/// The pairs and their clusters (as [`verify::clusters`] makes them), named.
 fn near_duplicate_lists(
     names: &[&str],
-    signatures: &[Signature],
-    candidates: &[(DocId, DocId)],
-    exact: &(dyn Fn(DocId, DocId) -> f64 + Sync),
-    config: &Config,
+    pairs: &[verify::Pair],
+    clusters: &[Vec<DocId>],
 ) -> (Vec<report::NearDuplicate>, Vec<report::Cluster>) {
-    let pairs = verify::verify_with(candidates, signatures, exact, config.threshold);
-    let clusters = verify::clusters(&pairs, names.len())
-        .into_iter()
+    let clusters = clusters
+        .iter()
         .map(|c| report::Cluster {
             members: c.iter().map(|d| names[d.index()].to_string()).collect(),
         })
@@ -158,14 +155,9 @@ fn near_duplicate_lists(
     (named, clusters)
 }
 
-/// The near-duplicate pairs and clusters of segmented documents named `names`. What it holds
-/// (signatures, the shingle sets of candidates) is dropped on return, before the passage
-/// stage builds its index.
-fn near_duplicates_of(
-    segs: &[Segmented],
-    names: &[&str],
-    config: &Config,
-) -> (Vec<report::NearDuplicate>, Vec<report::Cluster>) {
+/// The near-duplicate pairs of segmented documents, verified. What it holds (signatures, the
+/// shingle sets of candidates) is dropped on return, before the passage stage builds its index.
+fn near_duplicates_of(segs: &[Segmented], config: &Config) -> Vec<verify::Pair> {
     let hasher = MinHasher::new(config.num_perm, config.seed);
     let signatures: Vec<Signature> = segs
         .par_iter()
@@ -193,8 +185,12 @@ fn near_duplicates_of(
             }
         })
         .collect();
-    let exact = |a: DocId, b: DocId| jaccard(&sets[a.index()], &sets[b.index()]);
-    near_duplicate_lists(names, &signatures, &candidates, &exact, config)
+    verify::verify(
+        &candidates,
+        &signatures,
+        |d| &sets[d.index()],
+        config.threshold,
+    )
 }
 
 /// The analyses of `config` (all of them by default) of documents sorted by name. Originality
@@ -208,11 +204,16 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
     let segs: Vec<Segmented> = docs.par_iter().map(|d| Segmented::new(&d.text)).collect();
     timer.lap("segment");
     let run = config.analyses;
-    if run.near_duplicates {
-        let names: Vec<&str> = docs.iter().map(|d| d.name.as_str()).collect();
-        let (pairs, clusters) = near_duplicates_of(&segs, &names, config);
-        report.near_duplicates = pairs;
-        report.clusters = clusters;
+    // The boilerplate stage needs the clusters too: copies of one document count once.
+    let mut clusters = Vec::new();
+    if run.near_duplicates || run.boilerplate {
+        let pairs = near_duplicates_of(&segs, config);
+        clusters = verify::clusters(&pairs, docs.len());
+        if run.near_duplicates {
+            let names: Vec<&str> = docs.iter().map(|d| d.name.as_str()).collect();
+            (report.near_duplicates, report.clusters) =
+                near_duplicate_lists(&names, &pairs, &clusters);
+        }
         timer.lap("near-duplicates");
     }
     let mut found_repeats: Vec<Vec<repeats::Repeat>> = Vec::new();
@@ -233,7 +234,13 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
     if run.boilerplate {
         let texts: Vec<(&str, &Segmented)> =
             docs.iter().map(|d| d.text.as_str()).zip(&segs).collect();
-        found_boilerplate = boilerplate::find(&texts);
+        let mut copy_of: Vec<u32> = (0..docs.len() as u32).collect();
+        for cluster in &clusters {
+            for d in cluster {
+                copy_of[d.index()] = cluster[0].0;
+            }
+        }
+        found_boilerplate = boilerplate::find(&texts, &copy_of);
         timer.lap("boilerplate");
     }
 
@@ -511,9 +518,9 @@ fn near_duplicates_streaming(
             by_pair.get(&(a, b)).copied().unwrap_or(0.0)
         }
     };
-    let (pairs, clusters) = near_duplicate_lists(&names, &signatures, &candidates, &exact, config);
-    report.near_duplicates = pairs;
-    report.clusters = clusters;
+    let pairs = verify::verify_with(&candidates, &signatures, exact, config.threshold);
+    let clusters = verify::clusters(&pairs, names.len());
+    (report.near_duplicates, report.clusters) = near_duplicate_lists(&names, &pairs, &clusters);
     timer.lap("verify");
     report
 }

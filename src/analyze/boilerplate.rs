@@ -102,8 +102,12 @@ pub fn recurrence_bar(n: usize) -> usize {
     (log as usize).max(3)
 }
 
-/// Finds boilerplate in every document; `docs[i]` is `(text, segmentation)` of document `i`.
-pub fn find(docs: &[(&str, &Segmented)]) -> Vec<Vec<Segment>> {
+/// Finds boilerplate in every document; `docs[i]` is `(text, segmentation)` of document `i`, and
+/// `copy_of[i]` the first document of its near-duplicate cluster (`i` when it has none).
+///
+/// Copies of one document count once towards recurrence: an article that a corpus holds three
+/// times recurs nowhere, and cleaning it must not empty it.
+pub fn find(docs: &[(&str, &Segmented)], copy_of: &[u32]) -> Vec<Vec<Segment>> {
     // Every paragraph's template, made once: counted across the corpus, then looked up.
     let templates: Vec<Vec<u64>> = docs
         .par_iter()
@@ -114,7 +118,7 @@ pub fn find(docs: &[(&str, &Segmented)]) -> Vec<Vec<Segment>> {
                 .collect()
         })
         .collect();
-    let recurring = recurring_templates(docs, &templates);
+    let recurring = recurring_templates(docs, &templates, copy_of);
     docs.par_iter()
         .zip(&templates)
         .map(|((text, seg), templates)| {
@@ -138,10 +142,11 @@ fn template(text: &str, seg: &Segmented, p: &Paragraph) -> u64 {
 }
 
 /// The templates (`templates[d][i]` of paragraph `i` of document `d`) found in at least
-/// [`recurrence_bar`] documents.
+/// [`recurrence_bar`] documents that are not copies of one another (`copy_of`).
 fn recurring_templates(
     docs: &[(&str, &Segmented)],
     templates: &[Vec<u64>],
+    copy_of: &[u32],
 ) -> ahash::AHashSet<u64> {
     let bar = recurrence_bar(docs.len());
     if docs.len() < bar {
@@ -156,7 +161,7 @@ fn recurring_templates(
                 .iter()
                 .zip(templates)
                 .filter(|(p, _)| p.word_count() > 0)
-                .map(move |(_, &t)| (t, d as u32))
+                .map(move |(_, &t)| (t, copy_of[d]))
         })
         .collect();
     keys.par_sort_unstable();
@@ -702,7 +707,7 @@ mod tests {
 
     fn reasons(text: &str) -> Vec<(String, Reason)> {
         let seg = Segmented::new(text);
-        find(&[(text, &seg)])[0]
+        find(&[(text, &seg)], &[0])[0]
             .iter()
             .map(|s| (text[s.span.range()].to_string(), s.reason))
             .collect()
@@ -836,13 +841,33 @@ mod tests {
             .collect();
         let segs: Vec<Segmented> = texts.iter().map(|t| Segmented::new(t)).collect();
         let docs: Vec<(&str, &Segmented)> = texts.iter().map(|t| t.as_str()).zip(&segs).collect();
-        let found = find(&docs);
+        let found = find(&docs, &[0, 1, 2, 3, 4, 5]);
         assert!(
             found
                 .iter()
                 .all(|f| f.len() == 1 && f[0].reason == Reason::Recurring),
             "{found:?}"
         );
+        // The same six documents, where the last four are copies of the third: the line now
+        // recurs in three documents that are not copies of one another, which is the bar.
+        let found = find(&docs, &[0, 1, 2, 2, 2, 2]);
+        assert!(found.iter().all(|f| f.len() == 1), "{found:?}");
+        let found = find(&docs, &[0, 0, 2, 2, 2, 2]);
+        assert!(found.iter().all(Vec::is_empty), "{found:?}");
+    }
+
+    #[test]
+    fn copies_of_one_article_are_not_boilerplate() {
+        let article = "A long report on the harbour works and what they cost the town.\n\n\
+                       The council voted on Tuesday to go ahead with the second phase.";
+        let texts = [article; 4];
+        let segs: Vec<Segmented> = texts.iter().map(|t| Segmented::new(t)).collect();
+        let docs: Vec<(&str, &Segmented)> = texts.iter().copied().zip(&segs).collect();
+        let found = find(&docs, &[0, 0, 0, 0]);
+        assert!(found.iter().all(Vec::is_empty), "{found:?}");
+        // Counted as four documents, each paragraph would recur: boilerplate everywhere.
+        let found = find(&docs, &[0, 1, 2, 3]);
+        assert!(found.iter().all(|f| f.len() == 2), "{found:?}");
     }
 
     proptest::proptest! {
