@@ -817,19 +817,27 @@ fn slash_path(rel: &Path) -> Option<String> {
 
 /// Writes `bytes` to `path` atomically: a hidden temporary file in the same directory, flushed
 /// to disk, then renamed over `path`. An interruption leaves at most a hidden
-/// `.NAME.dedupe-tmp-*` file, never a half-written `path`.
+/// `.NAME.dedupe-tmp-*` file, never a half-written `path`. A symbolic link is followed (its
+/// target is written), a device or a pipe written into; the directory must exist.
 ///
 /// # Errors
 ///
-/// [`Error::Io`] when the directory cannot be created or the file written.
+/// [`Error::Io`] when the file cannot be written.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+    let path = &follow_links(path).map_err(|e| io_err(path, e))?;
+    if let Ok(meta) = fs::metadata(path) {
+        if !meta.is_file() && !meta.is_dir() {
+            // A device or a pipe (`/dev/null`, `/dev/stdout`) is written into, never replaced.
+            return fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .and_then(|mut f| f.write_all(bytes))
+                .map_err(|e| io_err(path, e));
+        }
+    }
+    let dir = dir_of(path);
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let tmp = dir.join(format!(
         ".{name}.dedupe-tmp-{}-{}",
@@ -851,6 +859,55 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         return Err(io_err(path, e));
     }
     Ok(())
+}
+
+/// Fails as [`write_atomically`] would on `path` (a directory, a missing or read-only
+/// directory), writing nothing but a temporary file, removed at once.
+fn check_writable(path: &Path) -> Result<()> {
+    let path = &follow_links(path).map_err(|e| io_err(path, e))?;
+    if path.is_dir() {
+        return Err(io_err(path, std::io::Error::other("is a directory")));
+    }
+    let dir = dir_of(path);
+    let probe = dir.join(format!(".dedupe-probe-{}", std::process::id()));
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(|e| io_err(path, e))?;
+    let _ = fs::remove_file(&probe);
+    Ok(())
+}
+
+/// The directory `path` is in (`.` for a bare name).
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+/// Creates the directory `path` goes in (the output tree mirrors the inputs').
+fn create_parent(path: &Path) -> Result<()> {
+    let dir = dir_of(path);
+    fs::create_dir_all(dir).map_err(|e| io_err(dir, e))
+}
+
+/// `path` with its symbolic links followed, also when the last one dangles: a link is written
+/// through, not replaced by a file.
+fn follow_links(path: &Path) -> std::io::Result<PathBuf> {
+    let mut path = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = fs::read_link(&path)?;
+                // Relative to the link's directory; `join` keeps an absolute target as it is.
+                path = path.parent().unwrap_or(Path::new("")).join(target);
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
 }
 
 fn is_gz(path: &Path) -> bool {
@@ -1501,6 +1558,7 @@ fn clean_one(
     drop(content);
     if !whole_dropped && !opts.dry_run {
         let bytes = encode_content(&cleaned, gz).map_err(|e| io_err(&target, e))?;
+        create_parent(&target)?;
         write_atomically(&target, &bytes)?;
     }
     let dropped_records = entry.records.iter().filter(|r| r.dropped.is_some()).count();
@@ -1540,6 +1598,18 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
         .unwrap_or_else(|| opts.out.join(MANIFEST_NAME));
     check_outside(&manifest_path, "--manifest", &canon_args)?;
     let rel_paths = relative_paths(paths, &inputs)?;
+    if !opts.dry_run {
+        let created = !opts.out.exists();
+        fs::create_dir_all(&opts.out).map_err(|e| io_err(&opts.out, e))?;
+        // Without the manifest the originals cannot be restored: where it goes is tried before
+        // any cleaned file is written.
+        if let Err(e) = check_writable(&manifest_path) {
+            if created {
+                let _ = fs::remove_dir(&opts.out);
+            }
+            return Err(e);
+        }
+    }
 
     // Only the analyses whose findings are acted on: the passage stage, the slowest, runs only
     // when passages are removed.
@@ -1793,6 +1863,7 @@ pub fn restore(cleaned: &Path, manifest: Option<&Path>, out: &Path) -> Result<Re
             }
             let target = out.join(rel);
             let bytes = encode_content(&original, gz).map_err(|e| io_err(&target, e))?;
+            create_parent(&target)?;
             write_atomically(&target, &bytes)
         })
         .collect();

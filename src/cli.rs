@@ -115,9 +115,10 @@ pub struct Analysis {
     #[arg(long, default_value = "256M", value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: u64,
 
-    /// Worker threads [default: RAYON_NUM_THREADS, else one per core].
-    #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<usize>,
+    /// Worker threads, 1 to 1024 [default: RAYON_NUM_THREADS, else one per core].
+    #[arg(short = 'j', long, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
 }
 
 /// `dedupe clean`.
@@ -240,11 +241,16 @@ fn parse_size(s: &str) -> Result<u64, String> {
         Some((i, 'G' | 'g')) => (&s[..i], 1 << 30),
         _ => (s, 1),
     };
-    digits
+    let size = digits
         .parse::<u64>()
         .ok()
         .and_then(|n| n.checked_mul(mult))
-        .ok_or_else(|| format!("expected a size such as 512K, 256M or 2G, got {s:?}"))
+        .ok_or_else(|| format!("expected a size such as 512K, 256M or 2G, got {s:?}"))?;
+    // Offsets inside a document are 32-bit.
+    if size > u64::from(u32::MAX) {
+        return Err(format!("at most 4 GiB - 1 ({} bytes), got {s}", u32::MAX));
+    }
+    Ok(size)
 }
 
 impl Args {
@@ -330,5 +336,7 @@ mod tests {
         assert_eq!(parse_size("256M"), Ok(256 << 20));
         assert_eq!(parse_size("10"), Ok(10));
         assert!(parse_size("lots").is_err());
+        assert_eq!(parse_size("4294967295"), Ok(u64::from(u32::MAX)));
+        assert!(parse_size("4G").unwrap_err().contains("at most 4 GiB - 1"));
     }
 }

@@ -146,6 +146,13 @@ impl Default for Config {
     }
 }
 
+/// The longest `--min-overlap`: word positions inside the passage stage are 32-bit.
+const MAX_WORDS: usize = 1_000_000_000;
+
+/// The longest `--overlap-gap`: far beyond any use (a gap this long bridges whole documents), and
+/// small enough that multiples of it stay 32-bit.
+const MAX_GAP: usize = 100_000;
+
 /// Builds a [`Config`].
 #[derive(Clone, Debug)]
 pub struct ConfigBuilder {
@@ -257,10 +264,15 @@ impl ConfigBuilder {
                 self.num_perm
             ));
         }
-        if self.min_overlap < 3 {
+        if !(3..=MAX_WORDS).contains(&self.min_overlap) {
             return bad(format!(
-                "--min-overlap must be at least 3 words, got {}",
+                "--min-overlap must be 3 to {MAX_WORDS} words, got {}",
                 self.min_overlap
+            ));
+        }
+        if let Some(gap) = self.overlap_gap.filter(|&g| g > MAX_GAP) {
+            return bad(format!(
+                "--overlap-gap must be at most {MAX_GAP} words, got {gap}"
             ));
         }
         if !(self.fn_weight > 0.0 && self.fn_weight < 1.0) {

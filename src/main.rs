@@ -52,16 +52,30 @@ fn main() -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(err) => {
-            eprintln!("dedupe: {err:#}");
+            eprintln!("dedupe: error: {}", message(&err));
             Exit::Error.into()
         }
     }
 }
 
-fn init_threads(threads: Option<usize>) -> anyhow::Result<()> {
+/// An error and the causes its message does not already state (the library's messages name
+/// their cause).
+fn message(err: &anyhow::Error) -> String {
+    let mut message = err.to_string();
+    for cause in err.chain().skip(1) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(": ");
+            message.push_str(&cause);
+        }
+    }
+    message
+}
+
+fn init_threads(threads: Option<u16>) -> anyhow::Result<()> {
     if let Some(n) = threads {
         rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
+            .num_threads(usize::from(n))
             .build_global()?;
     }
     Ok(())

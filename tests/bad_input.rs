@@ -164,7 +164,7 @@ fn a_path_that_does_not_exist_is_a_usage_error() {
     // no report, so that a typo never passes for a clean corpus.
     let c = with_good();
     let r = run(c.path(), &["--json", "good.txt", "nope.txt"]);
-    r.expect(2, "dedupe: nope.txt: no such file or directory");
+    r.expect(2, "dedupe: error: nope.txt: no such file or directory");
     assert!(r.stdout.is_empty());
 }
 

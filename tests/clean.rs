@@ -357,6 +357,69 @@ fn gzipped_jsonl_is_written_gzipped_and_restored() {
     assert!(cleaned.len() < plain.len());
 }
 
+/// `--html` and `--manifest` write through a symbolic link and into a pipe, never replacing
+/// them; a place that cannot be written is an error named once, before anything is written.
+#[test]
+fn outputs_go_through_links_and_into_pipes() {
+    let c = Corpus::new();
+    seeds_into(&c, "in", |b| b);
+    std::os::unix::fs::symlink("target.html", c.path().join("link.html")).unwrap();
+    let out = dedupe(c.path(), &["in", "--html", "link.html"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let link = fs::symlink_metadata(c.path().join("link.html")).unwrap();
+    assert!(link.file_type().is_symlink());
+    assert!(fs::read_to_string(c.path().join("target.html"))
+        .unwrap()
+        .contains("<h1>dedupe report</h1>"));
+
+    let made = std::process::Command::new("mkfifo")
+        .arg(c.path().join("pipe"))
+        .status();
+    if made.is_ok_and(|s| s.success()) {
+        let pipe = c.path().join("pipe");
+        let reader = std::thread::spawn(move || fs::read_to_string(pipe).unwrap());
+        let out = dedupe(c.path(), &["in", "--html", "pipe"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(reader.join().unwrap().contains("<h1>dedupe report</h1>"));
+        let kind = fs::symlink_metadata(c.path().join("pipe"))
+            .unwrap()
+            .file_type();
+        assert!(std::os::unix::fs::FileTypeExt::is_fifo(&kind));
+    }
+
+    // A directory, or a directory that does not exist: one message naming the path, and
+    // nothing created.
+    let out = dedupe(c.path(), &["in", "--html", "in"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out).matches("Is a directory").count(),
+        1,
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).starts_with("dedupe: error: in: "),
+        "{}",
+        stderr(&out)
+    );
+    let out = dedupe(c.path(), &["in", "--html", "no/such/dir/r.html"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!c.path().join("no").exists());
+    let before = tree(c.path());
+    let out = dedupe(
+        c.path(),
+        &["clean", "in", "--out", "out", "--manifest", "no/m.json"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no/m.json"), "{}", stderr(&out));
+    assert_eq!(
+        tree(c.path()),
+        before,
+        "nothing is written without a manifest"
+    );
+    assert!(!c.path().join("out").exists());
+}
+
 #[test]
 fn refuses_an_output_inside_or_around_an_input() {
     let c = Corpus::new();

@@ -408,7 +408,7 @@ fn missing_path_and_bad_flags_exit_2() {
     let out = dedupe(c.path(), &["nope"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("dedupe: nope: no such file or directory"),
+        stderr(&out).contains("dedupe: error: nope: no such file or directory"),
         "{}",
         stderr(&out)
     );
@@ -421,6 +421,22 @@ fn missing_path_and_bad_flags_exit_2() {
     );
     let out = dedupe(&root(), &["seeds", "--bogus"]);
     assert_eq!(out.status.code(), Some(2));
+    // Values that would wrap or swamp the machine are refused, not cut to size.
+    for (flag, value, says) in [
+        ("--min-overlap", "4294967306", "--min-overlap must be 3 to"),
+        (
+            "--overlap-gap",
+            "4294967296",
+            "--overlap-gap must be at most",
+        ),
+        ("--max-file-size", "4G", "at most 4 GiB - 1"),
+        ("--threads", "0", "not in 1..=1024"),
+        ("--threads", "100000", "not in 1..=1024"),
+    ] {
+        let out = dedupe(&root(), &["seeds", flag, value]);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        assert!(stderr(&out).contains(says), "{}", stderr(&out));
+    }
 }
 
 /// `--only` with analyses other than near-duplicates alone: the named ones report exactly what

@@ -66,6 +66,10 @@ const CLOSE_DENSITY: f64 = 0.7;
 /// eval/README.md).
 const LOOSE_MIN_WORDS: u32 = 40;
 
+/// Least density of either side of a passage: a few words of one document matched, at long
+/// intervals, by words spread over a page of the other is no passage.
+const SIDE_DENSITY: f64 = 0.2;
+
 /// How much lower than its denser part a merged passage's density may be. 0.35 rather than
 /// 0.25 since a merge can no longer stretch a passage by realigning its words (see
 /// `MIN_EXTENSION_DENSITY`): PAN13 random obfuscation plagdet 0.808 -> 0.820, verbatim 0.9556 ->
@@ -626,10 +630,19 @@ impl Open {
         }
     }
 
+    /// Shares of the two ranges' words covered by matching seeds.
+    fn densities(&self) -> (f64, f64) {
+        let (la, lb) = (self.a.len().max(1) as f64, self.b.len().max(1) as f64);
+        (
+            f64::from(self.covered_a).min(la) / la,
+            f64::from(self.covered_b).min(lb) / lb,
+        )
+    }
+
     /// Mean share of the two ranges' words covered by matching seeds.
     fn density(&self) -> f64 {
-        let (la, lb) = (self.a.len().max(1) as f64, self.b.len().max(1) as f64);
-        (f64::from(self.covered_a).min(la) / la + f64::from(self.covered_b).min(lb) / lb) / 2.0
+        let (da, db) = self.densities();
+        (da + db) / 2.0
     }
 }
 
@@ -709,8 +722,10 @@ fn chain(hits: &[Hit], params: Params) -> Vec<Passage> {
             // Loosely matching text must be long to count: short, loose matches are what two
             // articles on one topic share without any reuse. The longer side counts: an
             // obfuscated copy often drops many of its source's words.
-            density >= CLOSE_DENSITY
-                || (la.max(lb) >= LOOSE_MIN_WORDS && density >= params.min_density)
+            let (da, db) = p.densities();
+            da.min(db) >= SIDE_DENSITY
+                && (density >= CLOSE_DENSITY
+                    || (la.max(lb) >= LOOSE_MIN_WORDS && density >= params.min_density))
         })
         .collect();
     let passages = join_reported(kept, (JOIN_FACTOR * params.max_gap) as u32)
@@ -878,6 +893,37 @@ mod tests {
             ..PARAMS
         };
         assert_eq!(find(&[&segs[0], &segs[1]], two).len(), 1);
+    }
+
+    #[test]
+    fn a_few_words_matched_across_a_page_are_no_passage() {
+        // Twenty words of `a` in a row, each seed found again in `b`, but 50 words apart: with
+        // a gap wide enough to bridge them, one chain of 20 words against a thousand.
+        let hits: Vec<Hit> = (0..20)
+            .map(|i| Hit {
+                a: 0,
+                b: 1,
+                a0: i,
+                a1: i + 2,
+                b0: 50 * i,
+                b1: 50 * i + 2,
+            })
+            .collect();
+        let wide = Params {
+            max_gap: 1000,
+            ..PARAMS
+        };
+        assert!(chain(&hits, wide).is_empty());
+        // The same words matched in a row on both sides are a passage.
+        let close: Vec<Hit> = hits
+            .iter()
+            .map(|h| Hit {
+                b0: h.a0 + 7,
+                b1: h.a1 + 7,
+                ..*h
+            })
+            .collect();
+        assert_eq!(chain(&close, wide).len(), 1);
     }
 
     #[test]
