@@ -269,27 +269,26 @@ fn run_clean(args: &cli::CleanArgs) -> anyhow::Result<Exit> {
     for d in &outcome.diagnostics {
         eprintln!("dedupe: {d}");
     }
-    let dropped = match outcome.documents_dropped {
-        1 => "1 near-duplicate document".to_string(),
-        n => format!("{n} near-duplicate documents"),
-    };
+    let dropped = report::count(
+        outcome.documents_dropped,
+        "near-duplicate document",
+        "near-duplicate documents",
+    );
+    let spans = report::count(outcome.spans_removed, "span", "spans");
+    let bytes = report::count(outcome.bytes_removed, "byte", "bytes");
     if args.dry_run {
         print(&outcome.diff)?;
         eprintln!(
-            "dedupe: dry run: {} of {} files would change: {} spans ({} bytes) removed, {dropped} dropped; nothing written",
+            "dedupe: dry run: {} of {} would change: {spans} ({bytes}) removed, {dropped} dropped; nothing written",
             outcome.files_changed,
-            outcome.files_written,
-            outcome.spans_removed,
-            outcome.bytes_removed,
+            report::count(outcome.files_written, "file", "files"),
         );
     } else {
         eprintln!(
-            "dedupe: wrote {} files to {} ({} changed): {} spans ({} bytes) removed, {dropped} dropped; manifest {}",
-            outcome.files_written,
+            "dedupe: wrote {} to {} ({} changed): {spans} ({bytes}) removed, {dropped} dropped; manifest {}",
+            report::count(outcome.files_written, "file", "files"),
             args.out.display(),
             outcome.files_changed,
-            outcome.spans_removed,
-            outcome.bytes_removed,
             outcome.manifest_path.display(),
         );
     }
@@ -309,8 +308,8 @@ fn run_clean(args: &cli::CleanArgs) -> anyhow::Result<Exit> {
 fn run_restore(args: &cli::RestoreArgs) -> anyhow::Result<Exit> {
     let restored = clean::restore(&args.cleaned, args.manifest.as_deref(), &args.out)?;
     eprintln!(
-        "dedupe: restored {} files to {} from {}",
-        restored.files,
+        "dedupe: restored {} to {} from {}",
+        report::count(restored.files, "file", "files"),
         args.out.display(),
         restored.manifest_path.display()
     );

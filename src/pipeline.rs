@@ -117,7 +117,7 @@ fn params(config: &Config, num_documents: usize) -> report::Params {
         seed: config.seed,
         min_overlap: config.min_overlap,
         overlap_gap: config.overlap_gap,
-        fp_weight: config.fp_weight,
+        fp_weight: Rounded(config.fp_weight),
         fn_weight: config.fn_weight,
         recall_at_threshold: Rounded(config.banding.candidate_probability(config.threshold)),
         recurrence_bar: boilerplate::recurrence_bar(num_documents),
@@ -288,6 +288,8 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
                 words: p.a_words.len(),
                 similarity: Rounded(p.similarity),
                 text: docs[a].text[span_a.range()].to_string(),
+                b_words: p.b_words.len(),
+                b_excerpt: report::excerpt(&docs[b].text[span_b.range()]),
             }
         })
         .collect();

@@ -319,7 +319,7 @@ fn near_duplicate_just_above_the_threshold_and_one_clearly_below() {
         String::from_utf8(dedupe(c.path(), &["--only", "near-duplicates", "."]).stdout).unwrap();
     assert!(
         text.contains(
-            "summary: 3 documents; 1 near-duplicate pairs in 1 clusters (--only \
+            "summary: 3 documents; 1 near-duplicate pair in 1 cluster (--only \
              near-duplicates: no repeats, passages or boilerplate looked for)"
         ),
         "{text}"
@@ -345,6 +345,16 @@ fn exact_and_near_repeats_inside_a_document() {
     assert_eq!(reps[1]["original"]["lines"], serde_json::json!([1, 1]));
     let s = reps[1]["similarity"].as_f64().unwrap();
     assert!((0.8..1.0).contains(&s), "near repeat similarity {s}");
+    // For people: the two copies of line 1 in a row are one block.
+    let text = stdout(&dedupe(c.path(), &["doc.txt"]));
+    assert!(
+        text.contains("doc.txt:5-7: repeat: 2 paragraphs (60 words) repeating line 1, similarity"),
+        "{text}"
+    );
+    assert!(
+        text.contains("summary: 1 document, 130 words; 0 near-duplicate pairs in 0 clusters; 1 repeated block (2 paragraphs)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -519,6 +529,37 @@ fn only_the_named_analyses_run() {
     let out = dedupe(c.path(), &["--only", "repeats,passages", "."]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("possible values"), "{}", stderr(&out));
+}
+
+/// Each document's overlap line counts and quotes its own side of the passage; names with
+/// control characters cannot break the report's lines or reach the terminal raw.
+#[test]
+fn each_side_quotes_its_own_text_and_names_are_printable() {
+    let out = dedupe(&root(), &["seeds/"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "{P004}:11: overlap: 10 words shared with {P000}:5-7 (similarity 0.75): \
+             \"team are determined to focus on addressing the root causes\""
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{P000}:5-7: overlap: 23 words shared with {P004}:11"
+        )),
+        "{text}"
+    );
+
+    let c = Corpus::new();
+    let body = "A paragraph long enough to be read as a document of its own words.";
+    c.file("x\ny\u{1b}[31mred.txt", body);
+    c.file("plain.txt", body);
+    let out = dedupe(c.path(), &["."]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(text.contains("x\\ny\\u{1b}[31mred.txt"), "{text}");
 }
 
 #[test]

@@ -58,7 +58,7 @@ pub struct Params {
     /// Longest gap bridged in a shared passage, in words.
     pub overlap_gap: usize,
     /// Weight of false positives in the banding choice.
-    pub fp_weight: f64,
+    pub fp_weight: Rounded,
     /// Weight of false negatives in the banding choice.
     pub fn_weight: f64,
     /// Probability that a pair exactly at the threshold becomes a candidate.
@@ -189,6 +189,13 @@ pub struct Overlap {
     pub similarity: Rounded,
     /// The passage as it reads in `a`.
     pub text: String,
+    /// Words of the passage in `b`, for the report for people (programs have `b.bytes`).
+    #[serde(skip)]
+    pub b_words: usize,
+    /// The start of the passage as it reads in `b`, as the report for people quotes it
+    /// ([`excerpt`]).
+    #[serde(skip)]
+    pub b_excerpt: String,
 }
 
 /// A boilerplate segment.
@@ -204,6 +211,64 @@ pub struct Boilerplate {
     pub reason: Reason,
     /// The segment's text.
     pub text: String,
+}
+
+/// `n` and the noun that goes with it: `1 file`, `3 files`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Longest excerpt shown for a finding, in characters.
+pub const EXCERPT: usize = 72;
+
+/// How the report for people quotes `text`: on one line (white space runs made one space), cut
+/// to [`EXCERPT`] characters, in double quotes, control characters escaped. Reads no more of
+/// `text` than it shows.
+pub fn excerpt(text: &str) -> String {
+    let mut flat: Vec<char> = Vec::with_capacity(EXCERPT + 1);
+    'words: for (i, word) in text.split_whitespace().enumerate() {
+        for c in (i > 0).then_some(' ').into_iter().chain(word.chars()) {
+            flat.push(c);
+            if flat.len() > EXCERPT {
+                break 'words;
+            }
+        }
+    }
+    let cut = flat.len() > EXCERPT;
+    if cut {
+        flat.truncate(EXCERPT - 1);
+        flat.push('…');
+    }
+    let mut out = String::with_capacity(flat.len() + 2);
+    out.push('"');
+    for c in flat {
+        push_printable(&mut out, c);
+    }
+    out.push('"');
+    out
+}
+
+/// `s` with its control characters escaped (`\n`, `\u{1b}`), so that a file name cannot break
+/// a report's lines or send a terminal escape sequence.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        let mut out = String::with_capacity(s.len() + 8);
+        for c in s.chars() {
+            push_printable(&mut out, c);
+        }
+        out.into()
+    } else {
+        s.into()
+    }
+}
+
+/// Pushes `c`, escaped when it is a control character.
+fn push_printable(out: &mut String, c: char) {
+    if c.is_control() {
+        out.extend(c.escape_debug());
+    } else {
+        out.push(c);
+    }
 }
 
 impl Params {
@@ -258,5 +323,28 @@ impl Report {
             && self.repeats.is_empty()
             && self.overlaps.is_empty()
             && self.boilerplate.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_flat_short_and_printable() {
+        assert_eq!(excerpt("a\n  b"), "\"a b\"");
+        let long = "word ".repeat(40);
+        let e = excerpt(&long);
+        assert_eq!(e.chars().count(), EXCERPT + 2);
+        assert!(e.ends_with("…\""));
+        let exact = "x".repeat(EXCERPT);
+        assert_eq!(excerpt(&exact), format!("\"{exact}\""));
+        assert_eq!(excerpt("red \u{1b}[31m text"), "\"red \\u{1b}[31m text\"");
+    }
+
+    #[test]
+    fn names_with_control_characters_are_escaped() {
+        assert_eq!(printable("seeds/a.txt"), "seeds/a.txt");
+        assert_eq!(printable("x\ny\u{1b}[31m.txt"), "x\\ny\\u{1b}[31m.txt");
     }
 }

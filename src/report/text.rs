@@ -1,11 +1,8 @@
 //! The human report: per document, compiler-style `path:line` findings, then a summary, in colour
 //! on a terminal when asked ([`render_color`]).
 
-use super::{Report, Rounded};
+use super::{count, excerpt, printable, Report, Rounded};
 use std::fmt::Write;
-
-/// Longest excerpt shown for a finding, in characters.
-const EXCERPT: usize = 72;
 
 /// One finding line of one document, sortable by place.
 struct Line {
@@ -14,7 +11,8 @@ struct Line {
     text: String,
 }
 
-/// A run of consecutive repeated paragraphs copying a run of consecutive originals.
+/// A run of consecutive repeated paragraphs copying a run of consecutive originals, or all
+/// copying one.
 struct Block {
     lines: [usize; 2],
     original: [usize; 2],
@@ -22,6 +20,9 @@ struct Block {
     paragraphs: usize,
     words: usize,
     min_similarity: f64,
+    /// How far the original moves from one copy to the next: 1 for a block copied whole, 0
+    /// for one paragraph copied again and again (`None` while the block has one copy).
+    step: Option<usize>,
 }
 
 /// ANSI styles, or nothing when colour is off.
@@ -86,18 +87,22 @@ pub fn render_color(report: &Report, color: bool) -> String {
         });
     }
     for o in &report.overlaps {
-        for (me, other) in [(&o.a, &o.b), (&o.b, &o.a)] {
+        // Each document's line counts and quotes its own side of the passage.
+        let sides = [
+            (&o.a, &o.b, o.words, excerpt(&o.text)),
+            (&o.b, &o.a, o.b_words, o.b_excerpt.clone()),
+        ];
+        for (me, other, words, quote) in sides {
             per_doc.entry(&me.path).or_default().push(Line {
                 first_line: me.lines[0],
                 byte: me.bytes[0],
                 text: format!(
-                    "{}: {}: {} words shared with {} (similarity {}): {}",
+                    "{}: {}: {words} words shared with {} (similarity {}): {}",
                     loc(&me.path, me.lines),
                     p.overlap("overlap"),
-                    o.words,
                     loc(&other.path, other.lines),
                     two(o.similarity),
-                    p.dim(&excerpt(&o.text))
+                    p.dim(&quote)
                 ),
             });
         }
@@ -108,18 +113,20 @@ pub fn render_color(report: &Report, color: bool) -> String {
         } else {
             format!("similarity {:.2}", block.min_similarity)
         };
-        let what = match block.paragraphs {
-            1 => "1 paragraph".to_string(),
-            n => format!("{n} paragraphs"),
-        };
+        let what = count(block.paragraphs, "paragraph", "paragraphs");
         per_doc.entry(path).or_default().push(Line {
             first_line: block.lines[0],
             byte: block.bytes,
             text: format!(
-                "{}: {}: {what} ({} words) repeating lines {}, {kind}",
+                "{}: {}: {what} ({} words) repeating {} {}, {kind}",
                 loc(path, block.lines),
                 p.repeat("repeat"),
                 block.words,
+                if block.original[0] == block.original[1] {
+                    "line"
+                } else {
+                    "lines"
+                },
                 range(block.original)
             ),
         });
@@ -128,7 +135,7 @@ pub fn render_color(report: &Report, color: bool) -> String {
         let _ = writeln!(
             out,
             "{}: {} words, {} paragraphs, originality {}",
-            p.bold(&doc.path),
+            p.bold(&printable(&doc.path)),
             doc.words,
             doc.paragraphs,
             p.score(doc.originality)
@@ -162,14 +169,15 @@ pub fn render_color(report: &Report, color: bool) -> String {
             let _ = writeln!(
                 out,
                 "  {} ~ {}: Jaccard {} (estimate {})",
-                p.a,
-                p.b,
+                printable(&p.a),
+                printable(&p.b),
                 two(p.jaccard),
                 two(p.estimate)
             );
         }
         for (i, c) in report.clusters.iter().enumerate() {
-            let _ = writeln!(out, "  cluster {}: {}", i + 1, c.members.join(", "));
+            let members: Vec<_> = c.members.iter().map(|m| printable(m)).collect();
+            let _ = writeln!(out, "  cluster {}: {}", i + 1, members.join(", "));
         }
     }
     summary(report, &mut out, p);
@@ -179,12 +187,13 @@ pub fn render_color(report: &Report, color: bool) -> String {
 fn summary(report: &Report, out: &mut String, p: Paint) {
     let params = &report.params;
     let mut parts = Vec::new();
+    let documents = count(params.num_documents, "document", "documents");
     if params.mode == "near-duplicates" {
         // The doc-level mode does not count words.
-        parts.push(format!("{} documents", params.num_documents));
+        parts.push(documents);
     } else {
         let words: usize = report.documents.iter().map(|d| d.words).sum();
-        parts.push(format!("{} documents, {words} words", params.num_documents));
+        parts.push(format!("{documents}, {}", count(words, "word", "words")));
     }
     let mut part = |analysis: &str, found: String| {
         if params.made(analysis) {
@@ -194,26 +203,38 @@ fn summary(report: &Report, out: &mut String, p: Paint) {
     part(
         "near-duplicates",
         format!(
-            "{} near-duplicate pairs in {} clusters",
-            report.near_duplicates.len(),
-            report.clusters.len()
+            "{} in {}",
+            count(
+                report.near_duplicates.len(),
+                "near-duplicate pair",
+                "near-duplicate pairs"
+            ),
+            count(report.clusters.len(), "cluster", "clusters")
         ),
     );
     part(
         "repeats",
         format!(
-            "{} repeated blocks ({} paragraphs)",
-            repeat_blocks(report).len(),
-            report.repeats.len()
+            "{} ({})",
+            count(
+                repeat_blocks(report).len(),
+                "repeated block",
+                "repeated blocks"
+            ),
+            count(report.repeats.len(), "paragraph", "paragraphs")
         ),
     );
     part(
         "overlaps",
-        format!("{} shared passages", report.overlaps.len()),
+        count(report.overlaps.len(), "shared passage", "shared passages"),
     );
     part(
         "boilerplate",
-        format!("{} boilerplate segments", report.boilerplate.len()),
+        count(
+            report.boilerplate.len(),
+            "boilerplate segment",
+            "boilerplate segments",
+        ),
     );
     let lowest = report
         .documents
@@ -229,7 +250,7 @@ fn summary(report: &Report, out: &mut String, p: Paint) {
         parts.push(format!(
             "lowest originality {} ({})",
             p.score(d.originality),
-            d.path
+            printable(&d.path)
         ));
     }
     let _ = write!(out, "{} {}", p.bold("summary:"), parts.join("; "));
@@ -242,11 +263,9 @@ fn summary(report: &Report, out: &mut String, p: Paint) {
 
 fn warned(report: &Report, out: &mut String) {
     if !report.warnings.is_empty() {
-        let _ = writeln!(
-            out,
-            "{} inputs with warnings (see stderr)",
-            report.warnings.len()
-        );
+        let n = report.warnings.len();
+        let messages = if n == 1 { "message" } else { "messages" };
+        let _ = writeln!(out, "{n} {messages} about the inputs (see stderr)");
     }
 }
 
@@ -255,18 +274,23 @@ fn repeat_blocks(report: &Report) -> Vec<(&str, Block)> {
     let mut out: Vec<(&str, Block)> = Vec::new();
     let mut last: Option<(&str, usize, usize)> = None;
     for r in &report.repeats {
-        let continues = last.is_some_and(|(p, c, o)| {
-            p == r.path && r.copy_paragraph == c + 1 && r.original_paragraph == o + 1
+        // The next paragraph, copying the next original (a block copied whole) or the same one
+        // (one paragraph copied again and again), as the block's earlier copies did.
+        let step = last.and_then(|(p, c, o)| {
+            let step = r.original_paragraph.checked_sub(o).filter(|&s| s <= 1)?;
+            (p == r.path && r.copy_paragraph == c + 1).then_some(step)
         });
-        if continues {
-            let b = &mut out.last_mut().expect("a block is open").1;
-            b.lines[1] = r.copy.lines[1];
-            b.original[1] = r.original.lines[1];
-            b.paragraphs += 1;
-            b.words += r.words;
-            b.min_similarity = b.min_similarity.min(r.similarity.0);
-        } else {
-            out.push((
+        let block = out.last_mut().map(|(_, b)| b);
+        match (step, block) {
+            (Some(step), Some(b)) if b.step.unwrap_or(step) == step => {
+                b.step = Some(step);
+                b.lines[1] = r.copy.lines[1];
+                b.original[1] = r.original.lines[1];
+                b.paragraphs += 1;
+                b.words += r.words;
+                b.min_similarity = b.min_similarity.min(r.similarity.0);
+            }
+            _ => out.push((
                 &r.path,
                 Block {
                     lines: r.copy.lines,
@@ -275,8 +299,9 @@ fn repeat_blocks(report: &Report) -> Vec<(&str, Block)> {
                     paragraphs: 1,
                     words: r.words,
                     min_similarity: r.similarity.0,
+                    step: None,
                 },
-            ));
+            )),
         }
         last = Some((&r.path, r.copy_paragraph, r.original_paragraph));
     }
@@ -284,7 +309,7 @@ fn repeat_blocks(report: &Report) -> Vec<(&str, Block)> {
 }
 
 fn loc(path: &str, lines: [usize; 2]) -> String {
-    format!("{path}:{}", range(lines))
+    format!("{}:{}", printable(path), range(lines))
 }
 
 fn range(lines: [usize; 2]) -> String {
@@ -299,28 +324,9 @@ fn two(x: Rounded) -> String {
     format!("{:.2}", x.0)
 }
 
-/// The text on one line, cut to [`EXCERPT`] characters.
-fn excerpt(text: &str) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= EXCERPT {
-        return format!("\"{flat}\"");
-    }
-    let cut: String = flat.chars().take(EXCERPT - 1).collect();
-    format!("\"{cut}…\"")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn excerpts_are_flat_and_short() {
-        assert_eq!(excerpt("a\n  b"), "\"a b\"");
-        let long = "word ".repeat(40);
-        let e = excerpt(&long);
-        assert_eq!(e.chars().count(), EXCERPT + 2);
-        assert!(e.ends_with("…\""));
-    }
 
     #[test]
     fn colour_is_only_added_when_asked() {
