@@ -22,7 +22,7 @@ use crate::segment::LineIndex;
 use crate::types::Span;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::io::{Read, Write};
 use std::ops::Range;
@@ -778,7 +778,7 @@ fn relative_paths(args: &[PathBuf], inputs: &[Input]) -> Result<Vec<PathBuf>> {
         }
     }
     let mut out = Vec::with_capacity(inputs.len());
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     for input in inputs {
         let p = &input.path;
         let found = anchors.iter().find_map(|(given, anchor, is_dir)| {
@@ -1639,11 +1639,19 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
             clean_one(input, rel, here, &decisions, text_field, opts)
         })
         .collect();
+    // A file the analysis could not read fails again here: said once is enough.
+    let unreadable: HashSet<String> = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.path.clone())
+        .collect();
     let mut outcome = Outcome::default();
     let mut files = Vec::new();
     for r in results {
         let (file, notes) = r?;
-        diagnostics.extend(notes);
+        diagnostics.extend(notes.into_iter().filter(|n| {
+            !(n.severity == Severity::Error && n.line.is_none() && unreadable.contains(&n.path))
+        }));
         if let Some(f) = file {
             outcome.diff.extend_from_slice(&f.diff);
             outcome.files_written += usize::from(f.written);

@@ -355,6 +355,19 @@ fn gzipped_jsonl_is_written_gzipped_and_restored() {
         .read_to_end(&mut cleaned)
         .unwrap();
     assert!(cleaned.len() < plain.len());
+
+    // A truncated archive: one error, said once, and nothing written for it.
+    let whole = fs::read(c.path().join("in/docs.jsonl.gz")).unwrap();
+    c.file("cut/docs.jsonl.gz", &whole[..whole.len() / 2]);
+    let out = dedupe(c.path(), &["clean", "cut", "--out", "cut-out"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let said = stderr(&out);
+    let errors = said
+        .lines()
+        .filter(|l| l.contains("docs.jsonl.gz") && l.contains("error"))
+        .count();
+    assert_eq!(errors, 1, "{said}");
+    assert!(!c.path().join("cut-out/docs.jsonl.gz").exists());
 }
 
 /// `--html` and `--manifest` write through a symbolic link and into a pipe, never replacing
