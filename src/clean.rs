@@ -31,6 +31,9 @@ use std::path::{Component, Path, PathBuf};
 /// Schema version of the [`Manifest`].
 pub const MANIFEST_VERSION: u32 = 1;
 
+/// How the cleaning says it could not read an input.
+const CANNOT_READ: &str = "cannot read:";
+
 /// File name of the manifest in the output directory; hidden, so that `dedupe DIR` never reads
 /// it as a document.
 pub const MANIFEST_NAME: &str = ".dedupe-manifest.json";
@@ -632,7 +635,15 @@ fn unified_diff(old: &[u8], edits: &[Edit], old_name: &str, new_name: &str) -> V
         })
         .collect();
     let mut out = Vec::new();
-    out.extend_from_slice(format!("--- {old_name}\n+++ {new_name}\n").as_bytes());
+    // Names escaped: a newline in one would break the diff, an escape sequence reach the terminal.
+    out.extend_from_slice(
+        format!(
+            "--- {}\n+++ {}\n",
+            crate::report::printable(old_name),
+            crate::report::printable(new_name)
+        )
+        .as_bytes(),
+    );
     let emit = |out: &mut Vec<u8>, prefix: u8, line: &[u8]| {
         out.push(prefix);
         out.extend_from_slice(line);
@@ -816,34 +827,15 @@ fn slash_path(rel: &Path) -> Option<String> {
 }
 
 /// Writes `bytes` to `path` atomically: a hidden temporary file in the same directory, flushed
-/// to disk, then renamed over `path`. An interruption leaves at most a hidden
-/// `.NAME.dedupe-tmp-*` file, never a half-written `path`. A symbolic link is followed (its
-/// target is written), a device or a pipe written into; the directory must exist.
+/// to disk, then renamed over `path` (over a symbolic link too, never through it). An
+/// interruption leaves at most a hidden `.NAME.dedupe-tmp-*` file, never a half-written `path`.
+/// The directory must exist.
 ///
 /// # Errors
 ///
 /// [`Error::Io`] when the file cannot be written.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let path = &follow_links(path).map_err(|e| io_err(path, e))?;
-    if let Ok(meta) = fs::metadata(path) {
-        if !meta.is_file() && !meta.is_dir() {
-            // A device or a pipe (`/dev/null`, `/dev/stdout`) is written into, never replaced.
-            return fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .and_then(|mut f| f.write_all(bytes))
-                .map_err(|e| io_err(path, e));
-        }
-    }
-    let dir = dir_of(path);
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(
-        ".{name}.dedupe-tmp-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
+    let tmp = temporary_beside(path, "tmp");
     let result = (|| {
         let mut f = fs::OpenOptions::new()
             .write(true)
@@ -861,15 +853,88 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Fails as [`write_atomically`] would on `path` (a directory, a missing or read-only
-/// directory), writing nothing but a temporary file, removed at once.
-fn check_writable(path: &Path) -> Result<()> {
-    let path = &follow_links(path).map_err(|e| io_err(path, e))?;
-    if path.is_dir() {
+/// Writes a file the user named (`--html`, `--manifest`): through a symbolic link to its
+/// target, atomically; into a device, a pipe, or anything reached through `/dev` or `/proc`
+/// (`/dev/null`, `/dev/stdout`), in place, never replacing it.
+///
+/// # Errors
+///
+/// [`Error::Io`] when the file cannot be written.
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+    // This process's own standard output: through its handle, in order with what else is
+    // printed there (a descriptor opened anew would write from the start of a redirected file).
+    if ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
+        .iter()
+        .any(|name| path == Path::new(name))
+    {
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(bytes)
+            .and_then(|()| out.flush())
+            .map_err(|e| io_err(path, e));
+    }
+    match resolve_output(path).map_err(|e| io_err(path, e))? {
+        Output::InPlace(target) => fs::OpenOptions::new()
+            .write(true)
+            .open(&target)
+            .and_then(|mut f| f.write_all(bytes))
+            .map_err(|e| io_err(path, e)),
+        Output::Replace(target) => write_atomically(&target, bytes),
+    }
+}
+
+/// How a file the user named is written.
+enum Output {
+    /// Into the file as it is: a device, a pipe, a descriptor.
+    InPlace(PathBuf),
+    /// Atomically, at this path (the named one with its symbolic links followed).
+    Replace(PathBuf),
+}
+
+/// How to write `path`: its symbolic links followed (also when the last one dangles, so the
+/// file is made where the link points).
+fn resolve_output(path: &Path) -> std::io::Result<Output> {
+    let mut path = path.to_path_buf();
+    for _ in 0..40 {
+        if path.starts_with("/dev") || path.starts_with("/proc") {
+            return Ok(Output::InPlace(path));
+        }
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                // Relative to the link's directory; `join` keeps an absolute target as it is.
+                path = dir_of(&path).join(fs::read_link(&path)?);
+            }
+            Ok(meta) if !meta.is_file() && !meta.is_dir() => return Ok(Output::InPlace(path)),
+            _ => return Ok(Output::Replace(path)),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
+}
+
+/// A hidden name for a temporary file beside `path`, unique in this process.
+fn temporary_beside(path: &Path, what: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    dir_of(path).join(format!(
+        ".{name}.dedupe-{what}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
+/// Creates the directories of the manifest's place and fails as [`write_output`] would there
+/// (a directory, a read-only one), writing nothing but a temporary file, removed at once.
+fn prepare_output(path: &Path) -> Result<()> {
+    let target = match resolve_output(path).map_err(|e| io_err(path, e))? {
+        Output::InPlace(_) => return Ok(()),
+        Output::Replace(target) => target,
+    };
+    if target.is_dir() {
         return Err(io_err(path, std::io::Error::other("is a directory")));
     }
-    let dir = dir_of(path);
-    let probe = dir.join(format!(".dedupe-probe-{}", std::process::id()));
+    create_parent(&target)?;
+    let probe = temporary_beside(&target, "probe");
     fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -891,23 +956,6 @@ fn dir_of(path: &Path) -> &Path {
 fn create_parent(path: &Path) -> Result<()> {
     let dir = dir_of(path);
     fs::create_dir_all(dir).map_err(|e| io_err(dir, e))
-}
-
-/// `path` with its symbolic links followed, also when the last one dangles: a link is written
-/// through, not replaced by a file.
-fn follow_links(path: &Path) -> std::io::Result<PathBuf> {
-    let mut path = path.to_path_buf();
-    for _ in 0..40 {
-        match fs::symlink_metadata(&path) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                let target = fs::read_link(&path)?;
-                // Relative to the link's directory; `join` keeps an absolute target as it is.
-                path = path.parent().unwrap_or(Path::new("")).join(target);
-            }
-            _ => return Ok(path),
-        }
-    }
-    Err(std::io::Error::other("too many levels of symbolic links"))
 }
 
 fn is_gz(path: &Path) -> bool {
@@ -1282,7 +1330,7 @@ fn clean_text(
     path: &Path,
     decisions: &Decisions<'_>,
 ) -> std::result::Result<Cleaned, Diagnostic> {
-    let raw = fs::read(path).map_err(|e| error_diag(path, None, format!("cannot read: {e}")))?;
+    let raw = fs::read(path).map_err(|e| error_diag(path, None, format!("{CANNOT_READ} {e}")))?;
     let consistent = match doc.offsets {
         corpus::OffsetMap::Identity => raw == doc.text.as_bytes(),
         _ => doc.offsets.raw(doc.text.len()) == raw.len(),
@@ -1381,7 +1429,7 @@ fn clean_jsonl(
     text_field: &str,
 ) -> std::result::Result<Cleaned, Diagnostic> {
     let content = read_content(path, is_gz(path))
-        .map_err(|e| error_diag(path, None, format!("cannot read: {e}")))?;
+        .map_err(|e| error_diag(path, None, format!("{CANNOT_READ} {e}")))?;
     let by_line: HashMap<usize, &Document> = docs
         .iter()
         .filter_map(|d| match d.origin {
@@ -1603,7 +1651,7 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
         fs::create_dir_all(&opts.out).map_err(|e| io_err(&opts.out, e))?;
         // Without the manifest the originals cannot be restored: where it goes is tried before
         // any cleaned file is written.
-        if let Err(e) = check_writable(&manifest_path) {
+        if let Err(e) = prepare_output(&manifest_path) {
             if created {
                 let _ = fs::remove_dir(&opts.out);
             }
@@ -1649,9 +1697,11 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
     let mut files = Vec::new();
     for r in results {
         let (file, notes) = r?;
-        diagnostics.extend(notes.into_iter().filter(|n| {
-            !(n.severity == Severity::Error && n.line.is_none() && unreadable.contains(&n.path))
-        }));
+        diagnostics.extend(
+            notes
+                .into_iter()
+                .filter(|n| !(n.message.starts_with(CANNOT_READ) && unreadable.contains(&n.path))),
+        );
         if let Some(f) = file {
             outcome.diff.extend_from_slice(&f.diff);
             outcome.files_written += usize::from(f.written);
@@ -1679,7 +1729,7 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
         let mut json =
             serde_json::to_vec_pretty(&outcome.manifest).expect("the manifest always serialises");
         json.push(b'\n');
-        write_atomically(&manifest_path, &json)?;
+        write_output(&manifest_path, &json)?;
     }
     outcome.manifest_path = manifest_path;
     outcome.diagnostics = diagnostics;

@@ -294,7 +294,8 @@ impl ConfigBuilder {
             seed: self.seed,
             min_overlap: self.min_overlap,
             overlap_gap: self.overlap_gap.unwrap_or(15),
-            fp_weight: 1.0 - self.fn_weight,
+            // Without the last bits of the subtraction (1 - 0.99 = 0.010000000000000009).
+            fp_weight: ((1.0 - self.fn_weight) * 1e12).round() / 1e12,
             fn_weight: self.fn_weight,
             banding,
             analyses: self.analyses,

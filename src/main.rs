@@ -3,10 +3,11 @@
 mod cli;
 
 use clap::Parser;
-use dedupe::corpus::Origin;
+use dedupe::Config;
 use dedupe::{clean, pipeline, report, Analyses, Observer, Progress, Severity};
 use indicatif::{ProgressBar, ProgressDrawTarget};
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -72,6 +73,24 @@ fn message(err: &anyhow::Error) -> String {
     message
 }
 
+/// Fails when `--html` names one of the inputs (or a link to one): the page would replace a
+/// document.
+fn refuse_input(html: &Path, paths: &[PathBuf], config: &Config) -> anyhow::Result<()> {
+    let Ok(target) = std::fs::canonicalize(html) else {
+        return Ok(()); // Not there yet, so not an input.
+    };
+    let (inputs, _) = dedupe::corpus::inputs(paths, &config.read)?;
+    let is_input = inputs
+        .iter()
+        .any(|i| std::fs::canonicalize(&i.path).is_ok_and(|p| p == target));
+    anyhow::ensure!(
+        !is_input,
+        "refusing to write --html over the input {}",
+        html.display()
+    );
+    Ok(())
+}
+
 fn init_threads(threads: Option<u16>) -> anyhow::Result<()> {
     if let Some(n) = threads {
         rayon::ThreadPoolBuilder::new()
@@ -98,7 +117,7 @@ fn print_with(
     }
 }
 
-/// Warns, before a full analysis starts, when it looks too big for this machine's memory: it
+/// Warns, before an analysis in memory starts, when it looks too big for this machine's memory: it
 /// would be killed for want of memory after minutes of reading, with no word why. `instead`
 /// says what to do about it.
 fn warn_if_too_big(paths: &[std::path::PathBuf], config: &dedupe::Config, instead: &str) {
@@ -125,19 +144,19 @@ fn warn_if_too_big(paths: &[std::path::PathBuf], config: &dedupe::Config, instea
     }
 }
 
-/// What a full analysis too big for memory may do instead.
+/// What an analysis too big for memory may do instead.
 const NEAR_DUPLICATES_ONLY: &str =
     "`--only near-duplicates` (near-duplicate pairs and clusters) needs a small fraction of that";
 const CLEAN_IN_PARTS: &str = "clean the corpus in parts";
 
-/// The warning for a full analysis of `text` bytes with `available` bytes of memory, if it
-/// needs more.
+/// The warning for an analysis in memory of `text` bytes with `available` bytes of memory, if
+/// it needs more (counted as for the full analysis: without the passage stage it needs less).
 fn too_big_note(text: u64, available: u64, instead: &str) -> Option<String> {
     let need = text.saturating_mul(pipeline::FULL_ANALYSIS_MEMORY_PER_BYTE);
     let gb = |bytes: u64| format!("{:.1} GB", bytes as f64 / 1e9);
     (need > available).then(|| {
         format!(
-            "the full analysis of {} of text may need about {} of memory, more than the {} \
+            "analysing {} of text may need about {} of memory, more than the {} \
              available, and be stopped for want of it; {instead}",
             gb(text),
             gb(need),
@@ -192,6 +211,9 @@ fn available_memory() -> Option<u64> {
 fn run(args: &cli::Args) -> anyhow::Result<Exit> {
     let mut config = args.config()?;
     init_threads(args.analysis.threads)?;
+    if let Some(path) = &args.html {
+        refuse_input(path, &args.paths, &config)?;
+    }
     if !config.analyses.streams() {
         warn_if_too_big(&args.paths, &config, NEAR_DUPLICATES_ONLY);
     }
@@ -220,19 +242,7 @@ fn run(args: &cli::Args) -> anyhow::Result<Exit> {
         eprintln!("dedupe: {d}");
     }
     if let Some(path) = &args.html {
-        // Never over an input: the page would replace a document.
-        if let Ok(target) = std::fs::canonicalize(path) {
-            let is_input = docs.iter().any(|d| {
-                let (Origin::File(p) | Origin::Jsonl(p, _)) = &d.origin;
-                std::fs::canonicalize(p).is_ok_and(|p| p == target)
-            });
-            anyhow::ensure!(
-                !is_input,
-                "refusing to write --html over the input {}",
-                path.display()
-            );
-        }
-        clean::write_atomically(path, report::html::render(&report, &docs).as_bytes())?;
+        clean::write_output(path, report::html::render(&report, &docs).as_bytes())?;
     }
     let printed = if args.json {
         print_with(|out| report::json::write(&report, out))?

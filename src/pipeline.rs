@@ -117,11 +117,12 @@ fn params(config: &Config, num_documents: usize) -> report::Params {
         seed: config.seed,
         min_overlap: config.min_overlap,
         overlap_gap: config.overlap_gap,
-        fp_weight: Rounded(config.fp_weight),
+        fp_weight: config.fp_weight,
         fn_weight: config.fn_weight,
         recall_at_threshold: Rounded(config.banding.candidate_probability(config.threshold)),
         recurrence_bar: boilerplate::recurrence_bar(num_documents),
         mode: config.analyses.label(),
+        analyses: config.analyses,
         num_documents,
     }
 }

@@ -393,11 +393,37 @@ fn outputs_go_through_links_and_into_pipes() {
         let reader = std::thread::spawn(move || fs::read_to_string(pipe).unwrap());
         let out = dedupe(c.path(), &["in", "--html", "pipe"]);
         assert!(out.status.success(), "{}", stderr(&out));
-        assert!(reader.join().unwrap().contains("<h1>dedupe report</h1>"));
+        // Checked before waiting for the reader, which would wait forever on a pipe that was
+        // replaced by a file.
         let kind = fs::symlink_metadata(c.path().join("pipe"))
             .unwrap()
             .file_type();
         assert!(std::os::unix::fs::FileTypeExt::is_fifo(&kind));
+        assert!(reader.join().unwrap().contains("<h1>dedupe report</h1>"));
+    }
+
+    // Standard output, in order with the report: the page first, then the report.
+    let out = dedupe(c.path(), &["in", "--html", "/dev/stdout"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = stdout(&out);
+    let (page, summary) = (
+        printed.find("<h1>dedupe report</h1>"),
+        printed.find("summary:"),
+    );
+    assert!(
+        page.is_some() && summary.is_some() && page < summary,
+        "{printed}"
+    );
+
+    // The page over an input is refused, also in the streaming mode (which keeps no documents).
+    let name = format!("in/{P000}");
+    for only in [&[][..], &["--only", "near-duplicates"]] {
+        let mut args = vec!["in", "--html", name.as_str()];
+        args.extend_from_slice(only);
+        let out = dedupe(c.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains("refusing to write --html over the input"));
+        assert!(fs::read(c.path().join(&name)).unwrap() == seed(P000));
     }
 
     // A directory, or a directory that does not exist: one message naming the path, and
@@ -418,19 +444,56 @@ fn outputs_go_through_links_and_into_pipes() {
     let out = dedupe(c.path(), &["in", "--html", "no/such/dir/r.html"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(!c.path().join("no").exists());
+    // The manifest's directory is made as --out is, but a file in the way is an error found
+    // before anything is written.
+    c.file("blocker", "a file");
     let before = tree(c.path());
     let out = dedupe(
         c.path(),
-        &["clean", "in", "--out", "out", "--manifest", "no/m.json"],
+        &[
+            "clean",
+            "in",
+            "--out",
+            "out",
+            "--manifest",
+            "blocker/m.json",
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no/m.json"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("blocker"), "{}", stderr(&out));
     assert_eq!(
         tree(c.path()),
         before,
         "nothing is written without a manifest"
     );
     assert!(!c.path().join("out").exists());
+}
+
+/// A symbolic link already in --out (say, to an input) is replaced by the cleaned file, never
+/// written through: nothing is written into or over an input.
+#[test]
+fn a_link_inside_the_output_is_replaced_not_followed() {
+    let c = Corpus::new();
+    seeds_into(&c, "in", |b| b);
+    fs::create_dir(c.path().join("out")).unwrap();
+    std::os::unix::fs::symlink(format!("../in/{P000}"), c.path().join("out").join(P000)).unwrap();
+    let out = dedupe(c.path(), &["clean", "in", "--out", "out"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(fs::read(c.path().join("in").join(P000)).unwrap() == seed(P000));
+    let cleaned = fs::symlink_metadata(c.path().join("out").join(P000)).unwrap();
+    assert!(cleaned.file_type().is_file());
+}
+
+/// The dry run's diff names files as the report does: control characters escaped.
+#[test]
+fn the_dry_run_names_files_printably() {
+    let c = Corpus::new();
+    c.file("in/x\ny\u{1b}[31m.txt", seed(P004));
+    let out = dedupe(c.path(), &["clean", "in", "--out", "out", "--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let diff = stdout(&out);
+    assert!(diff.contains("--- in/x\\ny\\u{1b}[31m.txt\n"), "{diff}");
+    assert!(!diff.contains('\u{1b}'), "{diff:?}");
 }
 
 #[test]

@@ -299,22 +299,14 @@ pub fn render(report: &Report, docs: &[Document]) -> String {
     };
 
     let mut body = String::new();
-    let words: usize = report.documents.iter().map(|d| d.words).sum();
     let _ = write!(
         body,
-        "<header><h1>dedupe report</h1><p class=\"summary\">{} documents, {} words; {} near-duplicate pairs in {} clusters; {} repeated paragraphs; {} shared passages; {} boilerplate segments{}</p>\
+        "<header><h1>dedupe report</h1><p class=\"summary\">{}</p>\
          <p class=\"params\">threshold {}, shingle {}, min-overlap {}, mode {}</p>",
-        report.params.num_documents,
-        words,
-        report.near_duplicates.len(),
-        report.clusters.len(),
-        report.repeats.len(),
-        report.overlaps.len(),
-        report.boilerplate.len(),
-        report
-            .params
-            .not_looked_for()
-            .map_or(String::new(), |note| format!(" ({})", escape(&note))),
+        escape(&super::text::summary_line(
+            report,
+            super::text::Paint(false)
+        )),
         report.params.threshold,
         report.params.shingle,
         report.params.min_overlap,

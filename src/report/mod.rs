@@ -9,6 +9,7 @@ pub mod json;
 pub mod text;
 
 use crate::analyze::boilerplate::Reason;
+use crate::config::Analyses;
 use crate::types::Loc;
 use serde::{Serialize, Serializer};
 
@@ -58,7 +59,7 @@ pub struct Params {
     /// Longest gap bridged in a shared passage, in words.
     pub overlap_gap: usize,
     /// Weight of false positives in the banding choice.
-    pub fp_weight: Rounded,
+    pub fp_weight: f64,
     /// Weight of false negatives in the banding choice.
     pub fn_weight: f64,
     /// Probability that a pair exactly at the threshold becomes a candidate.
@@ -66,8 +67,11 @@ pub struct Params {
     /// Documents a paragraph must recur in to be boilerplate.
     pub recurrence_bar: usize,
     /// The analyses made: `full` (all), `near-duplicates` (the streaming doc-level mode), or
-    /// those `--only` named, joined by commas (`repeats,boilerplate`).
+    /// those `--only` named, in this order, joined by commas (`repeats,boilerplate`).
     pub mode: String,
+    /// The same, for the renderers.
+    #[serde(skip)]
+    pub analyses: Analyses,
     /// Documents analysed.
     pub num_documents: usize,
 }
@@ -275,7 +279,7 @@ impl Params {
     /// Whether the run made this analysis (`near-duplicates`, `repeats`, `overlaps` or
     /// `boilerplate`).
     pub fn made(&self, analysis: &str) -> bool {
-        self.mode == "full" || self.mode.split(',').any(|m| m == analysis)
+        self.analyses.names().contains(&analysis)
     }
 
     /// What was not looked for, for people (`--only repeats: no near-duplicates, passages or

@@ -27,7 +27,7 @@ struct Block {
 
 /// ANSI styles, or nothing when colour is off.
 #[derive(Clone, Copy)]
-struct Paint(bool);
+pub(super) struct Paint(pub(super) bool);
 
 impl Paint {
     fn wrap(self, code: &str, s: &str) -> String {
@@ -134,10 +134,10 @@ pub fn render_color(report: &Report, color: bool) -> String {
     for doc in &report.documents {
         let _ = writeln!(
             out,
-            "{}: {} words, {} paragraphs, originality {}",
+            "{}: {}, {}, originality {}",
             p.bold(&printable(&doc.path)),
-            doc.words,
-            doc.paragraphs,
+            count(doc.words, "word", "words"),
+            count(doc.paragraphs, "paragraph", "paragraphs"),
             p.score(doc.originality)
         );
         if let Some(lines) = per_doc.get_mut(doc.path.as_str()) {
@@ -185,6 +185,13 @@ pub fn render_color(report: &Report, color: bool) -> String {
 }
 
 fn summary(report: &Report, out: &mut String, p: Paint) {
+    let _ = writeln!(out, "{} {}", p.bold("summary:"), summary_line(report, p));
+    warned(report, out);
+}
+
+/// What the run found, in one line: counts of what each analysis made found, the lowest
+/// originality, and what `--only` left out. The HTML page's summary too.
+pub(super) fn summary_line(report: &Report, p: Paint) -> String {
     let params = &report.params;
     let mut parts = Vec::new();
     let documents = count(params.num_documents, "document", "documents");
@@ -253,12 +260,11 @@ fn summary(report: &Report, out: &mut String, p: Paint) {
             printable(&d.path)
         ));
     }
-    let _ = write!(out, "{} {}", p.bold("summary:"), parts.join("; "));
+    let mut line = parts.join("; ");
     if let Some(note) = params.not_looked_for() {
-        let _ = write!(out, " ({note})");
+        let _ = write!(line, " ({note})");
     }
-    out.push('\n');
-    warned(report, out);
+    line
 }
 
 fn warned(report: &Report, out: &mut String) {
