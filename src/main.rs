@@ -3,11 +3,11 @@
 mod cli;
 
 use clap::Parser;
-use dedupe::Config;
+use dedupe::corpus::Input;
 use dedupe::{clean, pipeline, report, Analyses, Observer, Progress, Severity};
 use indicatif::{ProgressBar, ProgressDrawTarget};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -75,11 +75,10 @@ fn message(err: &anyhow::Error) -> String {
 
 /// Fails when `--html` names one of the inputs (or a link to one): the page would replace a
 /// document.
-fn refuse_input(html: &Path, paths: &[PathBuf], config: &Config) -> anyhow::Result<()> {
+fn refuse_input(html: &Path, inputs: &[Input]) -> anyhow::Result<()> {
     let Ok(target) = std::fs::canonicalize(html) else {
         return Ok(()); // Not there yet, so not an input.
     };
-    let (inputs, _) = dedupe::corpus::inputs(paths, &config.read)?;
     let is_input = inputs
         .iter()
         .any(|i| std::fs::canonicalize(&i.path).is_ok_and(|p| p == target));
@@ -120,11 +119,8 @@ fn print_with(
 /// Warns, before an analysis in memory starts, when it looks too big for this machine's memory: it
 /// would be killed for want of memory after minutes of reading, with no word why. `instead`
 /// says what to do about it.
-fn warn_if_too_big(paths: &[std::path::PathBuf], config: &dedupe::Config, instead: &str) {
+fn warn_if_too_big(inputs: &[Input], instead: &str) {
     let Some(available) = available_memory() else {
-        return;
-    };
-    let Ok((inputs, _)) = dedupe::corpus::inputs(paths, &config.read) else {
         return;
     };
     let text: u64 = inputs
@@ -211,11 +207,15 @@ fn available_memory() -> Option<u64> {
 fn run(args: &cli::Args) -> anyhow::Result<Exit> {
     let mut config = args.config()?;
     init_threads(args.analysis.threads)?;
-    if let Some(path) = &args.html {
-        refuse_input(path, &args.paths, &config)?;
-    }
-    if !config.analyses.streams() {
-        warn_if_too_big(&args.paths, &config, NEAR_DUPLICATES_ONLY);
+    // The inputs, listed (stat only) for the checks made before reading them.
+    if args.html.is_some() || !config.analyses.streams() {
+        let (inputs, _) = dedupe::corpus::inputs(&args.paths, &config.read)?;
+        if let Some(path) = &args.html {
+            refuse_input(path, &inputs)?;
+        }
+        if !config.analyses.streams() {
+            warn_if_too_big(&inputs, NEAR_DUPLICATES_ONLY);
+        }
     }
     let progress = progress_bar();
     config.progress = progress.clone().map(|bar| {
@@ -266,7 +266,10 @@ fn run(args: &cli::Args) -> anyhow::Result<Exit> {
 fn run_clean(args: &cli::CleanArgs) -> anyhow::Result<Exit> {
     let config = args.analysis.config(Analyses::ALL)?;
     init_threads(args.analysis.threads)?;
-    warn_if_too_big(&args.paths, &config, CLEAN_IN_PARTS);
+    warn_if_too_big(
+        &dedupe::corpus::inputs(&args.paths, &config.read)?.0,
+        CLEAN_IN_PARTS,
+    );
     let opts = clean::Options {
         remove: args.remove.clone(),
         drop_duplicates: args.drop_duplicates,
