@@ -1647,13 +1647,19 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
     check_outside(&manifest_path, "--manifest", &canon_args)?;
     let rel_paths = relative_paths(paths, &inputs)?;
     if !opts.dry_run {
-        let created = !opts.out.exists();
+        // The directories this run makes for --out, deepest first.
+        let made: Vec<PathBuf> = opts
+            .out
+            .ancestors()
+            .take_while(|dir| !dir.as_os_str().is_empty() && !dir.exists())
+            .map(Path::to_path_buf)
+            .collect();
         fs::create_dir_all(&opts.out).map_err(|e| io_err(&opts.out, e))?;
         // Without the manifest the originals cannot be restored: where it goes is tried before
         // any cleaned file is written.
         if let Err(e) = prepare_output(&manifest_path) {
-            if created {
-                let _ = fs::remove_dir(&opts.out);
+            for dir in &made {
+                let _ = fs::remove_dir(dir);
             }
             return Err(e);
         }

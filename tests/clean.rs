@@ -454,7 +454,7 @@ fn outputs_go_through_links_and_into_pipes() {
             "clean",
             "in",
             "--out",
-            "out",
+            "out/a/b",
             "--manifest",
             "blocker/m.json",
         ],
