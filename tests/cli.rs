@@ -9,6 +9,7 @@ const P004: &str = "seeds/004_9fb2f88967479f4d.txt";
 const P000: &str = "seeds/000_ca49e1c1fd87fc1f.txt";
 const P001: &str = "seeds/001_a44d78c5ea0fce22.txt";
 const P002: &str = "seeds/002_896b3e09b23975d2.txt";
+const P003: &str = "seeds/003_c830c1c83e80df10.txt";
 
 /// The README's quick start shows what `cargo run --release -- seeds/ --threshold 0.8` prints; it
 /// must stay true.
@@ -537,16 +538,18 @@ fn only_the_named_analyses_run() {
 fn each_side_quotes_its_own_text_and_names_are_printable() {
     let out = dedupe(&root(), &["seeds/"]);
     let text = stdout(&out);
+    // 000 is the passage's `a` side, 003 its `b` side.
     assert!(
         text.contains(&format!(
-            "{P004}:11: overlap: 10 words shared with {P000}:5-7 (similarity 0.75): \
-             \"team are determined to focus on addressing the root causes\""
+            "{P003}:7: overlap: 13 words shared with {P000}:3 (similarity 0.95): \
+             \"with Mexico and countries in the Northern Triangle -- El Salvador, Hond…\""
         )),
         "{text}"
     );
     assert!(
         text.contains(&format!(
-            "{P000}:5-7: overlap: 23 words shared with {P004}:11"
+            "{P000}:3: overlap: 12 words shared with {P003}:7 (similarity 0.95): \
+             \"with Mexico and the Northern Triangle nations"
         )),
         "{text}"
     );

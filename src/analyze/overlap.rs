@@ -723,7 +723,11 @@ fn chain(hits: &[Hit], params: Params) -> Vec<Passage> {
             // articles on one topic share without any reuse. The longer side counts: an
             // obfuscated copy often drops many of its source's words.
             let (da, db) = p.densities();
+            // A short match twice as long on one side as on the other is a paraphrase (a
+            // sentence retold in other words), not text the two documents share.
+            let short = la.max(lb) < LOOSE_MIN_WORDS;
             da.min(db) >= SIDE_DENSITY
+                && !(short && la.max(lb) > 2 * la.min(lb))
                 && (density >= CLOSE_DENSITY
                     || (la.max(lb) >= LOOSE_MIN_WORDS && density >= params.min_density))
         })
@@ -957,6 +961,28 @@ mod tests {
             })
             .collect();
         assert_eq!(chain(&close, wide).len(), 1);
+    }
+
+    #[test]
+    fn a_short_match_must_be_about_as_long_on_both_sides() {
+        // Consecutive words of `a` matched by words three apart in `b`: the `b` side is nearly
+        // three times as long.
+        let spread = |n: u32| -> Vec<Hit> {
+            (0..n)
+                .map(|i| Hit {
+                    a: 0,
+                    b: 1,
+                    a0: i,
+                    a1: i + 2,
+                    b0: 3 * i,
+                    b1: 3 * i + 2,
+                })
+                .collect()
+        };
+        // Short (under 40 words on the longer side): a paraphrase, not a shared passage.
+        assert!(chain(&spread(12), PARAMS).is_empty());
+        // Long: an obfuscated copy may well drop many of its source's words.
+        assert_eq!(chain(&spread(45), PARAMS).len(), 1);
     }
 
     #[test]
