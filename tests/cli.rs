@@ -526,6 +526,27 @@ fn only_the_named_analyses_run() {
             named("near-duplicates"),
             "{text}"
         );
+        // The page's legend offers only the highlights looked for.
+        let elsewhere = Corpus::new();
+        let page = elsewhere.path().join("page.html");
+        let out = dedupe(
+            c.path(),
+            &["--only", only, "--html", page.to_str().unwrap(), "."],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let html = std::fs::read_to_string(&page).unwrap();
+        for (analysis, kind) in [
+            ("repeats", "repeat"),
+            ("overlaps", "overlap"),
+            ("boilerplate", "boilerplate"),
+        ] {
+            let key = format!("data-kind=\"{kind}\"><span class=\"swatch");
+            assert_eq!(
+                html.contains(&key),
+                named(analysis),
+                "--only {only}: {kind}"
+            );
+        }
     }
     let out = dedupe(c.path(), &["--only", "repeats,passages", "."]);
     assert_eq!(out.status.code(), Some(2));

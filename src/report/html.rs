@@ -312,14 +312,24 @@ pub fn render(report: &Report, docs: &[Document]) -> String {
         report.params.min_overlap,
         report.params.mode,
     );
+    // A key for each kind of highlight the run looked for.
     body.push_str(
-        "<div class=\"legend\" role=\"group\" aria-label=\"legend\"><strong>Legend</strong>\
-         <label><input type=\"checkbox\" checked data-kind=\"repeat\"><span class=\"swatch repeat\"></span>repeat (a copy of an earlier paragraph)</label>\
-         <label><span class=\"swatch orig\"></span>its first occurrence (kept)</label>\
-         <label><input type=\"checkbox\" checked data-kind=\"overlap\"><span class=\"swatch overlap\"></span>passage shared with another document (click: side by side)</label>\
-         <label><input type=\"checkbox\" checked data-kind=\"boilerplate\"><span class=\"swatch boilerplate\"></span>boilerplate, with its reason</label>\
-         </div></header><main>",
+        "<div class=\"legend\" role=\"group\" aria-label=\"legend\"><strong>Legend</strong>",
     );
+    let made = |analysis| report.params.made(analysis);
+    if made("repeats") {
+        body.push_str(
+            "<label><input type=\"checkbox\" checked data-kind=\"repeat\"><span class=\"swatch repeat\"></span>repeat (a copy of an earlier paragraph)</label>\
+             <label><span class=\"swatch orig\"></span>its first occurrence (kept)</label>",
+        );
+    }
+    if made("overlaps") {
+        body.push_str("<label><input type=\"checkbox\" checked data-kind=\"overlap\"><span class=\"swatch overlap\"></span>passage shared with another document (click: side by side)</label>");
+    }
+    if made("boilerplate") {
+        body.push_str("<label><input type=\"checkbox\" checked data-kind=\"boilerplate\"><span class=\"swatch boilerplate\"></span>boilerplate, with its reason</label>");
+    }
+    body.push_str("</div></header><main>");
 
     // Index.
     body.push_str("<section id=\"index\"><h2>Documents by originality, lowest first</h2>");
