@@ -1118,4 +1118,39 @@ mod tests {
             proptest::prop_assert_eq!(found, by_brute_force(&refs, params));
         }
     }
+
+    proptest::proptest! {
+        /// A passage copied word for word into two unrelated texts is found whole, from its
+        /// first word to its last (stop words at its ends included), and nothing else is. Its
+        /// content words are all different: where they repeat within a few words, hits on
+        /// several diagonals can leave one end of the passage a few words short.
+        #[test]
+        fn a_verbatim_copy_is_found_whole(
+            stops in proptest::collection::vec(0usize..12, 14..60),
+            before in (0usize..40, 0usize..40),
+            after in (0usize..40, 0usize..40),
+        ) {
+            // Content words and stop words for the copy; the texts around it are other words.
+            let stop = ["the", "of", "and", "to", "in", "was", "that", "with"];
+            let copy: Vec<String> = stops
+                .iter()
+                .enumerate()
+                .map(|(i, &s)| stop.get(s).map_or_else(|| format!("word{i}"), |w| w.to_string()))
+                .collect();
+            proptest::prop_assume!(copy.iter().filter(|w| w.starts_with("word")).count() >= 8);
+            let filler = |tag: &str, n: usize| (0..n).map(|i| format!("{tag}{i}")).collect::<Vec<_>>();
+            let text = |tag: &str, (x, y): (usize, usize)| {
+                [filler(&format!("{tag}x"), x), copy.clone(), filler(&format!("{tag}y"), y)]
+                    .concat()
+                    .join(" ")
+            };
+            let (a, b) = (text("a", (before.0, after.0)), text("b", (before.1, after.1)));
+            let (segs, found) = run(&[&a, &b]);
+            proptest::prop_assert_eq!(found.len(), 1, "{:?}", found);
+            let p = &found[0];
+            let copied = copy.join(" ");
+            proptest::prop_assert_eq!(&a[segs[0].words_span(p.a_words.start, p.a_words.end).range()], copied.as_str());
+            proptest::prop_assert_eq!(&b[segs[1].words_span(p.b_words.start, p.b_words.end).range()], copied.as_str());
+        }
+    }
 }
