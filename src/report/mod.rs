@@ -285,16 +285,19 @@ impl Params {
     /// What was not looked for, for people (`--only repeats: no near-duplicates, passages or
     /// boilerplate looked for`), when `--only` left something out.
     pub fn not_looked_for(&self) -> Option<String> {
-        let skipped: Vec<&str> = [
-            ("near-duplicates", "near-duplicates"),
-            ("repeats", "repeats"),
-            ("overlaps", "passages"),
-            ("boilerplate", "boilerplate"),
-        ]
-        .into_iter()
-        .filter(|&(analysis, _)| !self.made(analysis))
-        .map(|(_, name)| name)
-        .collect();
+        // As people call them: the overlap stage finds passages.
+        let skipped: Vec<&str> = Analyses::ALL
+            .names()
+            .into_iter()
+            .filter(|&analysis| !self.made(analysis))
+            .map(|analysis| {
+                if analysis == "overlaps" {
+                    "passages"
+                } else {
+                    analysis
+                }
+            })
+            .collect();
         let (last, rest) = skipped.split_last()?;
         let list = if rest.is_empty() {
             last.to_string()

@@ -195,7 +195,7 @@ pub(super) fn summary_line(report: &Report, p: Paint) -> String {
     let params = &report.params;
     let mut parts = Vec::new();
     let documents = count(params.num_documents, "document", "documents");
-    if params.mode == "near-duplicates" {
+    if params.analyses.streams() {
         // The doc-level mode does not count words.
         parts.push(documents);
     } else {
