@@ -168,11 +168,11 @@ fn stages(c: &mut Criterion) {
     });
     let refs: Vec<&Segmented> = segs.iter().collect();
     let params = pipeline::overlap_params(&config, docs.len());
+    let no_copies: Vec<u32> = (0..docs.len() as u32).collect();
     g.bench_function(BenchmarkId::new("500x600", "overlaps"), |b| {
-        b.iter(|| overlap::find(black_box(&refs), params).len())
+        b.iter(|| overlap::find(black_box(&refs), &no_copies, params).len())
     });
     let texts: Vec<(&str, &Segmented)> = docs.iter().map(|d| d.text.as_str()).zip(&segs).collect();
-    let no_copies: Vec<u32> = (0..docs.len() as u32).collect();
     g.bench_function(BenchmarkId::new("500x600", "boilerplate"), |b| {
         b.iter(|| boilerplate::find(black_box(&texts), &no_copies).len())
     });

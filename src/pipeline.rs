@@ -205,11 +205,17 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
     let segs: Vec<Segmented> = docs.par_iter().map(|d| Segmented::new(&d.text)).collect();
     timer.lap("segment");
     let run = config.analyses;
-    // The boilerplate stage needs the clusters too: copies of one document count once.
-    let mut clusters = Vec::new();
-    if run.near_duplicates || run.boilerplate {
+    // The overlap and boilerplate stages need the clusters too: copies of one document count
+    // once towards how many documents a phrase or a paragraph recurs in.
+    let mut copy_of: Vec<u32> = (0..docs.len() as u32).collect();
+    if run.near_duplicates || run.overlaps || run.boilerplate {
         let pairs = near_duplicates_of(&segs, config);
-        clusters = verify::clusters(&pairs, docs.len());
+        let clusters = verify::clusters(&pairs, docs.len());
+        for cluster in &clusters {
+            for d in cluster {
+                copy_of[d.index()] = cluster[0].0;
+            }
+        }
         if run.near_duplicates {
             let names: Vec<&str> = docs.iter().map(|d| d.name.as_str()).collect();
             (report.near_duplicates, report.clusters) =
@@ -228,19 +234,13 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
     let mut passages = Vec::new();
     if run.overlaps {
         let seg_refs: Vec<&Segmented> = segs.iter().collect();
-        passages = overlap::find(&seg_refs, overlap_params(config, docs.len()));
+        passages = overlap::find(&seg_refs, &copy_of, overlap_params(config, docs.len()));
         timer.lap("overlaps");
     }
     let mut found_boilerplate = Vec::new();
     if run.boilerplate {
         let texts: Vec<(&str, &Segmented)> =
             docs.iter().map(|d| d.text.as_str()).zip(&segs).collect();
-        let mut copy_of: Vec<u32> = (0..docs.len() as u32).collect();
-        for cluster in &clusters {
-            for d in cluster {
-                copy_of[d.index()] = cluster[0].0;
-            }
-        }
         found_boilerplate = boilerplate::find(&texts, &copy_of);
         timer.lap("boilerplate");
     }

@@ -199,9 +199,9 @@ const PARTITION_BITS: u32 = 12;
 /// the partners with at least `min_seeds` of them (fewer make no passage): the hits of one
 /// document are generated, sorted and chained while in cache, and the hits of the whole corpus
 /// (tens of millions when documents share much) are never held at once.
-pub fn find(docs: &[&Segmented], params: Params) -> Vec<Passage> {
+pub fn find(docs: &[&Segmented], copy_of: &[u32], params: Params) -> Vec<Passage> {
     let (seeds, bounds) = partitioned_seeds(docs);
-    let members = Members::of(&seeds, &bounds, docs.len(), params.max_docs);
+    let members = Members::of(&seeds, &bounds, copy_of, params.max_docs);
     // Each job builds its own `PairHits` (a slot per document): jobs of at least this many
     // documents keep that to a few dozen, where rayon's splitting would otherwise make thousands
     // (at 100k documents, most of the run went to the kernel zeroing their memory).
@@ -510,7 +510,8 @@ struct Members {
 
 impl Members {
     /// The members of `seeds`, whose partitions start at `bounds`.
-    fn of(seeds: &[Seed], bounds: &[usize], num_docs: usize, max_docs: usize) -> Members {
+    fn of(seeds: &[Seed], bounds: &[usize], copy_of: &[u32], max_docs: usize) -> Members {
+        let num_docs = copy_of.len();
         let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 seeds");
         // The members of partition `p` with their documents, in (key, document, position)
         // order.
@@ -522,7 +523,7 @@ impl Members {
                     *at += group.len();
                     Some((first, group))
                 })
-                .filter(move |(_, group)| pairs_documents(group, max_docs))
+                .filter(move |(_, group)| pairs_documents(group, copy_of, max_docs))
                 .flat_map(move |(first, group)| {
                     let end = index(first + group.len());
                     let last = group[group.len() - 1].doc();
@@ -591,17 +592,28 @@ fn seeds_of(doc: u32, seg: &Segmented, stop: &StopWords, mut emit: impl FnMut(u6
 
 /// Whether a group of equal seeds (sorted by document) is evidence of reuse between its
 /// documents: found in two or more, but in no more than `max_docs` (common phrases and
-/// boilerplate are not evidence).
-fn pairs_documents(group: &[Seed], max_docs: usize) -> bool {
-    if group.len() < 2 || group[0].doc() == group[group.len() - 1].doc() {
+/// boilerplate are not evidence). The copies of one document (`copy_of`, the first document of
+/// each one's near-duplicate cluster) count once: seventeen copies of an article share all their
+/// words, not a common phrase.
+fn pairs_documents(group: &[Seed], copy_of: &[u32], max_docs: usize) -> bool {
+    // A phrase repeated many times inside documents multiplies hits; cap the group too.
+    if group.len() < 2
+        || group[0].doc() == group[group.len() - 1].doc()
+        || group.len() > 4 * max_docs
+    {
         return false;
     }
     let docs = 1 + group
         .windows(2)
         .filter(|w| w[0].doc() != w[1].doc())
         .count();
-    // A phrase repeated many times inside documents multiplies hits; cap the group too.
-    docs <= max_docs && group.len() <= 4 * max_docs
+    if docs <= max_docs {
+        return true;
+    }
+    let mut originals: Vec<u32> = group.iter().map(|s| copy_of[s.doc() as usize]).collect();
+    originals.sort_unstable();
+    originals.dedup();
+    originals.len() <= max_docs
 }
 
 struct Open {
@@ -882,10 +894,15 @@ mod tests {
         min_seeds: 3,
     };
 
+    /// `copy_of` for documents none of which is a copy of another.
+    fn no_copies(n: usize) -> Vec<u32> {
+        (0..n as u32).collect()
+    }
+
     fn run(texts: &[&str]) -> (Vec<Segmented>, Vec<Passage>) {
         let segs: Vec<Segmented> = texts.iter().map(|t| Segmented::new(t)).collect();
         let refs: Vec<&Segmented> = segs.iter().collect();
-        let found = find(&refs, PARAMS);
+        let found = find(&refs, &no_copies(refs.len()), PARAMS);
         (segs, found)
     }
 
@@ -904,6 +921,23 @@ mod tests {
         // The whole quote: found from its content words, grown over the stop words around them.
         assert_eq!(text_a, QUOTE);
         assert_eq!(text_a, text_b);
+    }
+
+    #[test]
+    fn copies_of_one_document_count_once_towards_max_docs() {
+        // One article in more documents than `max_docs` (16): a common phrase, unless they are
+        // all copies of one document.
+        let texts: Vec<String> = (0..PARAMS.max_docs + 2)
+            .map(|i| format!("zulu{i} yankee{i} xray{i}. {QUOTE}."))
+            .collect();
+        let segs: Vec<Segmented> = texts.iter().map(|t| Segmented::new(t)).collect();
+        let refs: Vec<&Segmented> = segs.iter().collect();
+        assert!(find(&refs, &no_copies(refs.len()), PARAMS).is_empty());
+        let one_cluster = vec![0; refs.len()];
+        let found = find(&refs, &one_cluster, PARAMS);
+        let n = refs.len();
+        assert_eq!(found.len(), n * (n - 1) / 2, "every pair shares the quote");
+        assert!(found.iter().all(|p| p.a_words.len() == QUOTE.split(' ').count()));
     }
 
     #[test]
@@ -929,7 +963,7 @@ mod tests {
             min_seeds: 2,
             ..PARAMS
         };
-        assert_eq!(find(&[&segs[0], &segs[1]], two).len(), 1);
+        assert_eq!(find(&[&segs[0], &segs[1]], &no_copies(2), two).len(), 1);
     }
 
     #[test]
@@ -1056,7 +1090,7 @@ mod tests {
             for b in a + 1..segs.len() {
                 let mut hits = Vec::new();
                 for (hash, x) in &seeds[a] {
-                    if !pairs_documents(&groups[hash], params.max_docs) {
+                    if !pairs_documents(&groups[hash], &no_copies(segs.len()), params.max_docs) {
                         continue;
                     }
                     for (_, y) in seeds[b].iter().filter(|(h, _)| h == hash) {
@@ -1114,7 +1148,7 @@ mod tests {
             let segs: Vec<Segmented> = texts.iter().map(|t| Segmented::new(t)).collect();
             let refs: Vec<&Segmented> = segs.iter().collect();
             let params = Params { max_docs, ..PARAMS };
-            let found = find(&refs, params);
+            let found = find(&refs, &no_copies(refs.len()), params);
             proptest::prop_assert_eq!(found, by_brute_force(&refs, params));
         }
     }
