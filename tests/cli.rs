@@ -124,6 +124,17 @@ fn seeds_json_findings() {
         .unwrap();
     assert_eq!(meta["text"], " date 2021-04-26 ");
     assert!(r["near_duplicates"].as_array().unwrap().is_empty());
+    // The quote 001 and 002 share, counted on each side: 002 words it a little differently.
+    let quote = r["overlaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["a"]["path"] == P001 && o["b"]["path"] == P002)
+        .unwrap();
+    assert_eq!(
+        (quote["words"].as_u64(), quote["b_words"].as_u64()),
+        (Some(49), Some(46))
+    );
 }
 
 /// The schema, version 1, pinned: unknown or missing fields fail to deserialise.
@@ -219,6 +230,7 @@ struct Overlap {
     a: PathLoc,
     b: PathLoc,
     words: usize,
+    b_words: usize,
     similarity: f64,
     text: String,
 }

@@ -937,7 +937,9 @@ mod tests {
         let found = find(&refs, &one_cluster, PARAMS);
         let n = refs.len();
         assert_eq!(found.len(), n * (n - 1) / 2, "every pair shares the quote");
-        assert!(found.iter().all(|p| p.a_words.len() == QUOTE.split(' ').count()));
+        assert!(found
+            .iter()
+            .all(|p| p.a_words.len() == QUOTE.split(' ').count()));
     }
 
     #[test]

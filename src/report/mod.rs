@@ -189,13 +189,12 @@ pub struct Overlap {
     pub b: PathLoc,
     /// Words of the passage in `a`.
     pub words: usize,
+    /// Words of the passage in `b`: an edited copy is longer or shorter than its source.
+    pub b_words: usize,
     /// Share of the passage's words that match (1.0 verbatim).
     pub similarity: Rounded,
     /// The passage as it reads in `a`.
     pub text: String,
-    /// Words of the passage in `b`, for the report for people (programs have `b.bytes`).
-    #[serde(skip)]
-    pub b_words: usize,
     /// The start of the passage as it reads in `b`, as the report for people quotes it
     /// ([`excerpt`]).
     #[serde(skip)]
