@@ -1559,8 +1559,7 @@ fn parse_record(path: &Path, line: usize, raw: &[u8], opts: &ReadOptions) -> Rec
         }
     };
     let id = match fields.id {
-        Some(Field::Str(s)) => s,
-        Some(Field::Number(n)) => n,
+        Some(Field::Str(s) | Field::Number(s)) if !s.is_empty() => s,
         _ => format!("L{line}"),
     };
     Ok(Some((
@@ -1593,12 +1592,15 @@ impl Field {
     /// the cost of reading a record.
     fn of_raw(raw: &serde_json::value::RawValue) -> serde_json::Result<Field> {
         let raw = raw.get();
-        if let Some(s) = unescape_simple(raw) {
+        if let Some(s) = unescape(raw) {
             return Ok(Field::Str(s));
         }
+        // A number names its record as written: `-0`, `1e999` and integers past 2⁶⁴ would
+        // otherwise come back as `-0.0`, an error and a rounded float that may name another.
+        if raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+            return Ok(Field::Number(raw.to_string()));
+        }
         Ok(match serde_json::from_str(raw)? {
-            serde_json::Value::String(s) => Field::Str(s),
-            serde_json::Value::Number(n) => Field::Number(n.to_string()),
             serde_json::Value::Null => Field::Null,
             _ => Field::Other,
         })
@@ -1606,9 +1608,10 @@ impl Field {
 }
 
 /// The value of the JSON string `raw` (quotes included, already checked by serde: no control
-/// characters, no unknown escapes) when it has only the short escapes (`\n`, `\"`, …); `None`
-/// for anything else (not a string, a `\u` escape), which serde then reads.
-fn unescape_simple(raw: &str) -> Option<String> {
+/// characters, no unknown escapes, four hex digits after each `\u`); `None` when `raw` is not a
+/// string. A `\u` escape of half a surrogate pair with no other half (JavaScript writes them;
+/// Python reads them) becomes U+FFFD, as invalid UTF-8 does, rather than costing the record.
+fn unescape(raw: &str) -> Option<String> {
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
     let mut out = String::with_capacity(inner.len());
     let mut rest = inner;
@@ -1625,12 +1628,38 @@ fn unescape_simple(raw: &str) -> Option<String> {
             b'n' => '\n',
             b'r' => '\r',
             b't' => '\t',
+            b'u' => {
+                let (c, len) = unicode_escape(&rest[i..])?;
+                out.push(c);
+                rest = &rest[i + len..];
+                continue;
+            }
             _ => return None,
         });
         rest = &rest[i + 2..];
     }
     out.push_str(rest);
     Some(out)
+}
+
+/// The character of the `\uXXXX` escape that `s` starts with (two escapes for a surrogate pair),
+/// and the escape's length in bytes.
+fn unicode_escape(s: &str) -> Option<(char, usize)> {
+    let unit = |at: usize| {
+        let hex = s.get(at..at + 6)?.strip_prefix("\\u")?;
+        u32::from_str_radix(hex, 16).ok()
+    };
+    let first = unit(0)?;
+    if (0xD800..0xDC00).contains(&first) {
+        if let Some(second @ 0xDC00..=0xDFFF) = unit(6) {
+            let c = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+            return Some((char::from_u32(c)?, 12));
+        }
+    }
+    Some((
+        char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER),
+        6,
+    ))
 }
 
 /// An object key, borrowed from the line when it has no escapes.
@@ -2052,7 +2081,7 @@ mod tests {
 
     proptest::proptest! {
         /// Any string, as serde writes it (with `\u` escapes for control characters), reads
-        /// back as itself: by the short-escape path, or by serde when that declines.
+        /// back as itself.
         #[test]
         fn a_text_field_reads_back_as_written(text in "(?s).{0,64}", quote in "[\"\\\\/]{0,3}") {
             let text = format!("{quote}{text}{quote}\n\t");
@@ -2066,15 +2095,47 @@ mod tests {
     }
 
     #[test]
-    fn short_escapes_are_read_without_serde_and_unicode_escapes_by_serde() {
+    fn strings_are_unescaped_half_surrogates_replaced() {
         assert_eq!(
-            unescape_simple(r#""say \"hi\"\n\ta\\b\/c""#).as_deref(),
+            unescape(r#""say \"hi\"\n\ta\\b\/c""#).as_deref(),
             Some("say \"hi\"\n\ta\\b/c")
         );
-        assert_eq!(unescape_simple(r#""caf\u00e9""#), None);
-        assert_eq!(unescape_simple("12"), None);
-        let raw: Box<serde_json::value::RawValue> =
-            serde_json::from_str(r#""caf\u00e9 \ud83d\ude00""#).unwrap();
-        assert!(matches!(Field::of_raw(&raw).unwrap(), Field::Str(s) if s == "café 😀"));
+        assert_eq!(
+            unescape(r#""caf\u00e9 \ud83d\ude00""#).as_deref(),
+            Some("café 😀")
+        );
+        // Half a pair alone, at the end, or followed by another high half: U+FFFD each.
+        assert_eq!(
+            unescape(r#""a\ud800b \udc00 \ud83d\ud83d\ude00 \ud800""#).as_deref(),
+            Some("a\u{fffd}b \u{fffd} \u{fffd}😀 \u{fffd}")
+        );
+        assert_eq!(unescape("12"), None);
+    }
+
+    #[test]
+    fn ids_are_named_as_written() {
+        let opts = ReadOptions::default();
+        let lines = concat!(
+            r#"{"id": -0, "text": "a"}"#,
+            "\n",
+            r#"{"id": 18446744073709551616, "text": "b"}"#,
+            "\n",
+            r#"{"id": 1e999, "text": "c"}"#,
+            "\n",
+            r#"{"id": "", "text": "d \ud800"}"#,
+            "\n",
+        );
+        let (docs, diags) = jsonl(lines.as_bytes(), &opts, 1 << 20);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            names(&docs),
+            [
+                "d.jsonl#-0",
+                "d.jsonl#18446744073709551616",
+                "d.jsonl#1e999",
+                "d.jsonl#L4"
+            ]
+        );
+        assert_eq!(docs[3].text, "d \u{fffd}");
     }
 }
