@@ -1,7 +1,7 @@
 //! Acting on the findings: [`clean`] writes a copy of every input with repeat copies and
-//! boilerplate removed (and, on request, all but one document of each near-duplicate cluster),
+//! boilerplate removed (and, on request, each document that is a near-duplicate of one kept),
 //! plus a [`Manifest`] of every removed span from which [`restore`] rebuilds the originals byte
-//! for byte.
+//! for byte. Files the analysis skips (binary, too large) are copied unchanged.
 //!
 //! Removal works on the raw bytes of each file: the findings' byte ranges point into the file as
 //! read, so whatever is not removed keeps its encoding, line endings and paragraph breaks. A
@@ -30,6 +30,9 @@ use std::path::{Component, Path, PathBuf};
 
 /// Schema version of the [`Manifest`].
 pub const MANIFEST_VERSION: u32 = 1;
+
+/// The manifest's format of a file copied unchanged.
+const COPY: &str = "copy";
 
 /// How the cleaning says it could not read an input.
 const CANNOT_READ: &str = "cannot read:";
@@ -130,7 +133,8 @@ impl Remove {
     }
 }
 
-/// Which document of a near-duplicate cluster `--drop-duplicates` keeps.
+/// The order in which `--drop-duplicates` keeps the members of a near-duplicate cluster: each
+/// near-duplicate of a member kept before it is dropped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Keep {
     /// The first in reading order: files in sorted path order, JSONL records by line.
@@ -154,9 +158,9 @@ impl Keep {
 pub struct Options {
     /// Which findings are removed.
     pub remove: Remove,
-    /// Of each near-duplicate cluster, write only one document.
+    /// Drop each document that is a near-duplicate of one kept.
     pub drop_duplicates: bool,
-    /// Which one.
+    /// Which are kept first.
     pub keep: Keep,
     /// Directory the cleaned copies go to.
     pub out: PathBuf,
@@ -177,15 +181,21 @@ pub struct Outcome {
     pub manifest: Manifest,
     /// Where the manifest was written.
     pub manifest_path: PathBuf,
-    /// Files written (or that would be).
+    /// Inputs: files written, copied, dropped, or not written for an error.
+    pub files: usize,
+    /// Files written (or that would be), copies included.
     pub files_written: usize,
+    /// Files copied unchanged: the analysis skipped them (binary, too large, not decodable).
+    pub files_copied: usize,
+    /// Whole files dropped as near-duplicates.
+    pub files_dropped: usize,
     /// Files that differ from their input.
     pub files_changed: usize,
     /// Spans removed from documents that were kept.
     pub spans_removed: usize,
     /// Bytes removed, dropped documents included.
     pub bytes_removed: usize,
-    /// Documents dropped as near-duplicates.
+    /// Documents dropped as near-duplicates: whole files and JSONL records.
     pub documents_dropped: usize,
 }
 
@@ -219,8 +229,12 @@ pub struct Manifest {
 pub struct ClusterChoice {
     /// Members, by name.
     pub members: Vec<String>,
-    /// The one written.
+    /// The one written (the first kept, in `--keep` order).
     pub kept: String,
+    /// Members written too: each is a near-duplicate of no member kept before it (the cluster
+    /// is a chain of near-duplicates, not all alike).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_kept: Vec<String>,
     /// Why that one.
     pub why: String,
 }
@@ -236,14 +250,40 @@ pub struct Digest {
 
 impl Digest {
     fn of(bytes: &[u8]) -> Digest {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        let mut h = Hasher::default();
+        h.update(bytes);
+        h.digest()
+    }
+}
+
+/// A [`Digest`] computed piece by piece, for files copied as they stream past.
+struct Hasher {
+    hash: u64,
+    bytes: usize,
+}
+
+impl Default for Hasher {
+    fn default() -> Self {
+        Hasher {
+            hash: 0xcbf2_9ce4_8422_2325,
+            bytes: 0,
         }
+    }
+}
+
+impl Hasher {
+    fn update(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.hash ^= u64::from(b);
+            self.hash = self.hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.bytes += bytes.len();
+    }
+
+    fn digest(&self) -> Digest {
         Digest {
-            bytes: bytes.len(),
-            fnv1a64: format!("{h:016x}"),
+            bytes: self.bytes,
+            fnv1a64: format!("{:016x}", self.hash),
         }
     }
 }
@@ -255,8 +295,16 @@ pub struct FileEntry {
     pub source: String,
     /// The path of the cleaned copy relative to the output directory, `/`-separated.
     pub path: String,
-    /// `text`, `jsonl` or `jsonl.gz`.
+    /// The path's bytes in base64, when they are not UTF-8 (Unix): `path` then shows them with
+    /// U+FFFD for the invalid bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_base64: Option<String>,
+    /// `text`, `jsonl`, `jsonl.gz`, or `copy` for a file copied unchanged.
     pub format: String,
+    /// Why a `copy` was not cleaned: what the analysis said when it skipped the file (binary,
+    /// too large, not decodable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copied: Option<String>,
     /// The original content.
     pub original: Digest,
     /// The cleaned content; absent when the whole file was dropped.
@@ -280,8 +328,8 @@ pub struct Dropped {
     pub kept: String,
     /// Why that one was kept.
     pub why: String,
-    /// Exact Jaccard of the two, when they form a reported pair (else they are linked through
-    /// other members of the cluster).
+    /// Exact Jaccard of the two: they always form a reported pair (the field is optional only
+    /// for manifests written before that was so).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jaccard: Option<f64>,
 }
@@ -449,6 +497,7 @@ fn removal_spans(text: &str, causes: &[Cause]) -> Vec<(Span, Vec<FindingRef>)> {
     }
     let lines = LineIndex::new(text);
     spans = merge(spans);
+    spans = merge([remnants(text, &lines, &spans), spans].concat());
     for _ in 0..16 {
         let next = merge(spans.iter().map(|&s| widen(text, &lines, s)).collect());
         if next == spans {
@@ -464,6 +513,84 @@ fn removal_spans(text: &str, causes: &[Cause]) -> Vec<(Span, Vec<FindingRef>)> {
             .partition_point(|(s, _)| s.end <= start)
             .min(out.len() - 1);
         out[i].1.push(c.finding.clone());
+    }
+    out
+}
+
+/// What removing `spans` (sorted, disjoint) from a line leaves of it.
+#[derive(Clone, Copy, Default)]
+struct Left {
+    /// Letters or digits were removed.
+    lost_text: bool,
+    /// Letters or digits stay.
+    text: bool,
+    /// Anything but whitespace stays.
+    marks: bool,
+}
+
+impl Left {
+    fn of(line: &str, at: usize, spans: &[Span]) -> Left {
+        let removed = |at: usize| {
+            let i = spans.partition_point(|s| s.end <= at);
+            spans.get(i).is_some_and(|s| s.start <= at)
+        };
+        let mut left = Left::default();
+        for (i, c) in line.char_indices() {
+            if removed(at + i) {
+                left.lost_text |= c.is_alphanumeric();
+            } else {
+                left.text |= c.is_alphanumeric();
+                left.marks |= !c.is_whitespace();
+            }
+        }
+        left
+    }
+
+    /// What is left of two lines together.
+    fn and(self, other: Left) -> Left {
+        Left {
+            lost_text: self.lost_text || other.lost_text,
+            text: self.text || other.text,
+            marks: self.marks || other.marks,
+        }
+    }
+
+    /// Lost its text and keeps only punctuation (or symbols): a remnant.
+    fn remnant(self) -> bool {
+        self.lost_text && !self.text && self.marks
+    }
+}
+
+/// The stray punctuation removing `spans` (sorted, disjoint) would leave: a passage found by its
+/// words stops short of the quotation marks and full stop around them, so its paragraph would
+/// keep `".`. A paragraph that loses text and keeps no letter or digit goes whole (a `.` on a
+/// line of its own included); in a paragraph that keeps text, so does each line that loses text
+/// and keeps no letter or digit, while a line that loses nothing keeps its punctuation: it
+/// belongs to text that stays.
+fn remnants(text: &str, lines: &LineIndex, spans: &[Span]) -> Vec<Span> {
+    let mut out = Vec::new();
+    for block in lines.blocks(text) {
+        let paragraph: Vec<(Span, Left)> = block
+            .clone()
+            .map(|l| {
+                let line = lines.line(l);
+                (line, Left::of(&text[line.range()], line.start, spans))
+            })
+            .collect();
+        let whole = paragraph
+            .iter()
+            .fold(Left::default(), |all, (_, l)| all.and(*l));
+        if whole.remnant() {
+            let (top, bottom) = (lines.line(block.start), lines.line(block.end - 1));
+            out.push(Span::new(top.start, bottom.end));
+        } else {
+            out.extend(
+                paragraph
+                    .iter()
+                    .filter(|(_, l)| l.remnant())
+                    .map(|(s, _)| *s),
+            );
+        }
     }
     out
 }
@@ -821,9 +948,50 @@ fn relative_paths(args: &[PathBuf], inputs: &[Input]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn slash_path(rel: &Path) -> Option<String> {
-    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
-    Some(parts?.join("/"))
+/// `rel` as the manifest records it: `/`-separated, plus its bytes in base64 when they are not
+/// UTF-8. A Unix name is bytes, so any name is recorded there; elsewhere a name that is not
+/// Unicode is not (`None`).
+fn manifest_path(rel: &Path) -> Option<(String, Option<String>)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let parts: Vec<&[u8]> = rel.components().map(|c| c.as_os_str().as_bytes()).collect();
+        let bytes = parts.join(&b'/');
+        match String::from_utf8(bytes) {
+            Ok(s) => Some((s, None)),
+            Err(e) => Some((
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                Some(base64_encode(e.as_bytes())),
+            )),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+        Some((parts?.join("/"), None))
+    }
+}
+
+/// The relative path a manifest entry names (see [`manifest_path`]).
+fn entry_path(entry: &FileEntry) -> std::result::Result<PathBuf, String> {
+    let Some(b64) = &entry.path_base64 else {
+        return Ok(PathBuf::from(&entry.path));
+    };
+    let bytes = base64_decode(b64)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        Ok(PathBuf::from(std::ffi::OsStr::from_bytes(&bytes)))
+    }
+    #[cfg(not(unix))]
+    {
+        String::from_utf8(bytes).map(PathBuf::from).map_err(|_| {
+            format!(
+                "{:?} is not a Unicode name, which this system cannot create",
+                entry.path
+            )
+        })
+    }
 }
 
 /// Writes `bytes` to `path` atomically: a hidden temporary file in the same directory, flushed
@@ -835,22 +1003,54 @@ fn slash_path(rel: &Path) -> Option<String> {
 ///
 /// [`Error::Io`] when the file cannot be written.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_with(path, |f| f.write_all(bytes).map_err(|e| io_err(path, e)))
+}
+
+/// [`write_atomically`] with the content written by `fill` into the temporary file; when `fill`
+/// fails, the temporary file is removed and `path` left as it was.
+fn write_atomically_with<T>(
+    path: &Path,
+    fill: impl FnOnce(&mut fs::File) -> Result<T>,
+) -> Result<T> {
     let tmp = temporary_beside(path, "tmp");
     let result = (|| {
         let mut f = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
+            .open(&tmp)
+            .map_err(|e| io_err(path, e))?;
+        let made = fill(&mut f)?;
+        f.sync_all().map_err(|e| io_err(path, e))?;
         drop(f);
-        fs::rename(&tmp, path)
+        fs::rename(&tmp, path).map_err(|e| io_err(path, e))?;
+        Ok(made)
     })();
-    if let Err(e) = result {
+    if result.is_err() {
         let _ = fs::remove_file(&tmp);
-        return Err(io_err(path, e));
     }
-    Ok(())
+    result
+}
+
+/// Copies `from` (opened as `src`) into `dst` and returns the digest of the bytes copied: a file
+/// the analysis skipped may be large, so it streams instead of being read whole.
+fn copy_hashing(
+    from: &Path,
+    src: &mut impl Read,
+    to: &Path,
+    dst: &mut impl Write,
+) -> Result<Digest> {
+    let mut hasher = Hasher::default();
+    let mut buf = vec![0; 64 << 10];
+    loop {
+        let n = match src.read(&mut buf) {
+            Ok(0) => return Ok(hasher.digest()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_err(from, e)),
+        };
+        hasher.update(&buf[..n]);
+        dst.write_all(&buf[..n]).map_err(|e| io_err(to, e))?;
+    }
 }
 
 /// Writes a file the user named (`--html`, `--manifest`): through a symbolic link to its
@@ -1135,76 +1335,116 @@ fn reading_order(doc: &Document) -> (&Path, usize) {
     }
 }
 
-fn decide<'a>(report: &'a Report, docs: &'a [Document], opts: &Options) -> Decisions<'a> {
-    let by_name: HashMap<&str, &Document> = docs.iter().map(|d| (d.name.as_str(), d)).collect();
+/// Which documents `--drop-duplicates` drops, and the clusters' choices. A cluster is a
+/// connected component of near-duplicate pairs, so its ends may be far apart (eight versions of
+/// a text, each a few edits from the one before): a document is dropped only for a kept
+/// document it forms a verified pair with. Members go in `--keep` order; each that pairs with a
+/// member already kept is dropped for the one it is most alike (the first of those on a tie),
+/// any other is kept. In a cluster whose members all pair up, that keeps just the first.
+fn choose_kept<'a>(
+    report: &'a Report,
+    order: &dyn Fn(&str) -> Option<(&'a Path, usize)>,
+    keep: Keep,
+) -> (HashMap<&'a str, Dropped>, Vec<ClusterChoice>) {
     let words: HashMap<&str, usize> = report
         .documents
         .iter()
         .map(|d| (d.path.as_str(), d.words))
         .collect();
-    let order = |name: &str| by_name.get(name).map(|d| reading_order(d));
-    let mut dropped: HashMap<&str, Dropped> = HashMap::new();
+    let w = |m: &str| words.get(m).copied().unwrap_or(0);
+    let mut pairs: HashMap<&str, Vec<(&str, f64)>> = HashMap::new();
+    for p in &report.near_duplicates {
+        pairs.entry(&p.a).or_default().push((&p.b, p.jaccard.0));
+        pairs.entry(&p.b).or_default().push((&p.a, p.jaccard.0));
+    }
+    let mut dropped = HashMap::new();
     let mut clusters = Vec::new();
-    if opts.drop_duplicates {
-        let jaccard: HashMap<(&str, &str), f64> = report
-            .near_duplicates
-            .iter()
-            .map(|p| ((p.a.as_str(), p.b.as_str()), p.jaccard.0))
-            .collect();
-        for c in &report.clusters {
-            let mut members: Vec<&str> = c.members.iter().map(String::as_str).collect();
-            members.sort_by(|a, b| order(a).cmp(&order(b)).then(a.cmp(b)));
-            let Some(&first) = members.first() else {
+    for c in &report.clusters {
+        let mut members: Vec<&str> = c.members.iter().map(String::as_str).collect();
+        members.sort_by(|a, b| order(a).cmp(&order(b)).then(a.cmp(b)));
+        let n = members.len();
+        if keep == Keep::Longest {
+            // Stable: equally long members stay in reading order.
+            members.sort_by_key(|m| std::cmp::Reverse(w(m)));
+        }
+        // Kept members, and their place in `members`.
+        let mut kept: Vec<&str> = Vec::new();
+        let mut rank: HashMap<&str, usize> = HashMap::new();
+        for (i, &m) in members.iter().enumerate() {
+            let partner = pairs
+                .get(m)
+                .into_iter()
+                .flatten()
+                .filter_map(|&(other, j)| Some((other, j, *rank.get(other)?)))
+                .max_by(|x, y| x.1.total_cmp(&y.1).then(y.2.cmp(&x.2)));
+            let Some((partner, jaccard, _)) = partner else {
+                kept.push(m);
+                rank.insert(m, i);
                 continue;
             };
-            let (kept, why) = match opts.keep {
-                Keep::First => (
-                    first,
-                    format!("first in reading order of a cluster of {}", members.len()),
+            let why = match keep {
+                Keep::First => format!("first in reading order of the two, in a cluster of {n}"),
+                Keep::Longest if w(partner) > w(m) => format!(
+                    "longer of the two: {} words (this one {}), in a cluster of {n}",
+                    w(partner),
+                    w(m)
                 ),
-                Keep::Longest => {
-                    let w = |m: &str| words.get(m).copied().unwrap_or(0);
-                    let best = members
-                        .iter()
-                        .copied()
-                        .max_by(|a, b| w(a).cmp(&w(b)).then(order(b).cmp(&order(a))))
-                        .unwrap_or(first);
-                    let others: Vec<String> = members
-                        .iter()
-                        .filter(|&&m| m != best)
-                        .map(|m| w(m).to_string())
-                        .collect();
-                    (
-                        best,
-                        format!(
-                            "longest of a cluster of {}: {} words (others {})",
-                            members.len(),
-                            w(best),
-                            others.join(", ")
-                        ),
-                    )
-                }
+                Keep::Longest => format!(
+                    "as long ({} words) and first in reading order of the two, in a cluster of {n}",
+                    w(m)
+                ),
             };
-            for &m in &members {
-                if m != kept {
-                    let key = if m < kept { (m, kept) } else { (kept, m) };
-                    dropped.insert(
-                        m,
-                        Dropped {
-                            kept: kept.to_string(),
-                            why: why.clone(),
-                            jaccard: jaccard.get(&key).copied(),
-                        },
-                    );
-                }
-            }
-            clusters.push(ClusterChoice {
-                members: members.iter().map(|m| m.to_string()).collect(),
-                kept: kept.to_string(),
-                why,
-            });
+            dropped.insert(
+                m,
+                Dropped {
+                    kept: partner.to_string(),
+                    why,
+                    jaccard: Some(jaccard),
+                },
+            );
         }
+        let Some(&head) = kept.first() else {
+            continue;
+        };
+        let mut why = match keep {
+            Keep::First => format!("first in reading order of a cluster of {n}"),
+            Keep::Longest => {
+                let others: Vec<String> = members
+                    .iter()
+                    .filter(|&&m| m != head)
+                    .map(|m| w(m).to_string())
+                    .collect();
+                format!(
+                    "longest of a cluster of {n}: {} words (others {})",
+                    w(head),
+                    others.join(", ")
+                )
+            }
+        };
+        if kept.len() > 1 {
+            why.push_str(&format!(
+                "; {} more kept, each a near-duplicate of no member kept before it",
+                kept.len() - 1
+            ));
+        }
+        clusters.push(ClusterChoice {
+            members: members.iter().map(|m| m.to_string()).collect(),
+            kept: head.to_string(),
+            also_kept: kept[1..].iter().map(|m| m.to_string()).collect(),
+            why,
+        });
     }
+    (dropped, clusters)
+}
+
+fn decide<'a>(report: &'a Report, docs: &'a [Document], opts: &Options) -> Decisions<'a> {
+    let by_name: HashMap<&str, &Document> = docs.iter().map(|d| (d.name.as_str(), d)).collect();
+    let order = |name: &str| by_name.get(name).map(|d| reading_order(d));
+    let (dropped, clusters) = if opts.drop_duplicates {
+        choose_kept(report, &order, opts.keep)
+    } else {
+        (HashMap::new(), Vec::new())
+    };
     let mut causes: HashMap<&str, Vec<Cause>> = HashMap::new();
     let mut add = |name: &'a str, bytes: [usize; 2], finding: FindingRef| {
         if dropped.contains_key(name) {
@@ -1293,6 +1533,8 @@ struct FileOutcome {
     bytes_removed: usize,
     dropped: usize,
     written: bool,
+    /// Copied unchanged, not cleaned.
+    copied: bool,
 }
 
 fn reasons_of(findings: &[FindingRef]) -> Vec<String> {
@@ -1352,7 +1594,9 @@ fn clean_text(
     let mut entry = FileEntry {
         source: name.to_string(),
         path: String::new(),
+        path_base64: None,
         format: "text".into(),
+        copied: None,
         original: Digest::of(&raw),
         cleaned: None,
         dropped: None,
@@ -1440,7 +1684,9 @@ fn clean_jsonl(
     let mut entry = FileEntry {
         source: path.display().to_string(),
         path: String::new(),
+        path_base64: None,
         format: if is_gz(path) { "jsonl.gz" } else { "jsonl" }.into(),
+        copied: None,
         original: Digest::of(&content),
         cleaned: None,
         dropped: None,
@@ -1547,21 +1793,74 @@ fn clean_jsonl(
     })
 }
 
-/// Cleans one input: its outcome (none when it is not written: binary, unreadable) and
-/// diagnostics.
+/// Copies an input the analysis skipped (binary, too large, not decodable) into the output byte
+/// for byte: it has no text to clean, and an output that silently lacked it would not restore
+/// to the input. `why` is what the analysis said of it.
+fn copy_unchanged(
+    path: &Path,
+    rel: String,
+    path_base64: Option<String>,
+    target: &Path,
+    why: String,
+    opts: &Options,
+) -> Result<(Option<FileOutcome>, Vec<Diagnostic>)> {
+    let mut src = match fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            return Ok((
+                None,
+                vec![error_diag(path, None, format!("{CANNOT_READ} {e}"))],
+            ))
+        }
+    };
+    let digest = if opts.dry_run {
+        copy_hashing(path, &mut src, target, &mut std::io::sink())?
+    } else {
+        create_parent(target)?;
+        write_atomically_with(target, |f| copy_hashing(path, &mut src, target, f))?
+    };
+    let entry = FileEntry {
+        source: path.display().to_string(),
+        path: rel,
+        path_base64,
+        format: COPY.into(),
+        copied: Some(why),
+        original: digest.clone(),
+        cleaned: Some(digest),
+        dropped: None,
+        removed: Vec::new(),
+        records: Vec::new(),
+    };
+    let outcome = FileOutcome {
+        entry,
+        diff: Vec::new(),
+        changed: false,
+        spans: 0,
+        bytes_removed: 0,
+        dropped: 0,
+        written: true,
+        copied: true,
+    };
+    Ok((Some(outcome), Vec::new()))
+}
+
+/// Cleans one input: its outcome (none when it is not written: unreadable) and diagnostics.
+/// `skipped` is what the analysis said of the file as a whole, if anything.
 fn clean_one(
     input: &Input,
     rel: &Path,
     docs: &[&Document],
     decisions: &Decisions<'_>,
     text_field: &str,
+    skipped: Option<&str>,
     opts: &Options,
 ) -> Result<(Option<FileOutcome>, Vec<Diagnostic>)> {
-    let Some(rel_s) = slash_path(rel) else {
+    let Some((rel_s, path_base64)) = manifest_path(rel) else {
         let d = error_diag(
             &input.path,
             None,
-            "file name is not UTF-8, not written".into(),
+            "file name is not UTF-8, which this system cannot record in the manifest; not written"
+                .into(),
         );
         return Ok((None, vec![d]));
     };
@@ -1569,12 +1868,12 @@ fn clean_one(
     let gz = input.jsonl && is_gz(&input.path);
     let result = if input.jsonl {
         clean_jsonl(&input.path, docs, decisions, text_field)
-    } else {
-        // No document: binary, too large or unreadable, and reported already.
-        let Some(doc) = docs.first() else {
-            return Ok((None, Vec::new()));
-        };
+    } else if let Some(doc) = docs.first() {
         clean_text(doc, &input.path, decisions)
+    } else {
+        // No document: binary, too large, not decodable, or unreadable.
+        let why = skipped.unwrap_or("not read by the analysis").to_string();
+        return copy_unchanged(&input.path, rel_s, path_base64, &target, why, opts);
     };
     let Cleaned {
         cleaned,
@@ -1592,6 +1891,7 @@ fn clean_one(
         (None, None) => &[],
     };
     entry.path = rel_s;
+    entry.path_base64 = path_base64;
     let whole_dropped = entry.dropped.is_some();
     let diff = if opts.dry_run {
         let new_name = if whole_dropped {
@@ -1618,9 +1918,34 @@ fn clean_one(
         bytes_removed: entry.original.bytes.saturating_sub(cleaned.len()),
         dropped: usize::from(whole_dropped) + dropped_records,
         written: !whole_dropped,
+        copied: false,
         entry,
     };
     Ok((Some(outcome), notes))
+}
+
+/// Says of each file copied unchanged that it was: after what the analysis said of it when that
+/// is why, else on its own.
+fn say_copied(files: &[FileEntry], diagnostics: &mut Vec<Diagnostic>, dry_run: bool) {
+    let copied = if dry_run {
+        "would be copied unchanged, not cleaned"
+    } else {
+        "copied unchanged, not cleaned"
+    };
+    for entry in files.iter().filter(|f| f.format == COPY) {
+        let said = diagnostics.iter_mut().find(|d| {
+            d.path == entry.source && d.line.is_none() && Some(&d.message) == entry.copied.as_ref()
+        });
+        match said {
+            Some(d) => d.message.push_str(&format!("; {copied}")),
+            None => diagnostics.push(Diagnostic {
+                path: entry.source.clone(),
+                line: None,
+                severity: Severity::Warning,
+                message: format!("no text was read from it: {copied}"),
+            }),
+        }
+    }
 }
 
 /// Cleans `paths` as `opts` asks: analyses them with `config` (only the analyses whose findings
@@ -1635,6 +1960,10 @@ fn clean_one(
 /// those inputs are not written.
 pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outcome> {
     let (inputs, _) = corpus::inputs(paths, &config.read)?;
+    let mut outcome = Outcome {
+        files: inputs.len(),
+        ..Outcome::default()
+    };
     let mut canon_args = Vec::new();
     for p in paths {
         canon_args.push((p.clone(), fs::canonicalize(p).map_err(|e| io_err(p, e))?));
@@ -1682,6 +2011,11 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
     for d in &docs {
         by_file.entry(reading_order(d).0).or_default().push(d);
     }
+    // What the analysis said of whole files: why those without a document were skipped.
+    let mut skipped: HashMap<&str, &str> = HashMap::new();
+    for d in diagnostics.iter().filter(|d| d.line.is_none()) {
+        skipped.entry(&d.path).or_insert(&d.message);
+    }
     let text_field = config.read.text_field.as_str();
     let results: Vec<Result<(Option<FileOutcome>, Vec<Diagnostic>)>> = inputs
         .par_iter()
@@ -1690,7 +2024,16 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
             let here = by_file
                 .get(input.path.as_path())
                 .map_or(&[][..], Vec::as_slice);
-            clean_one(input, rel, here, &decisions, text_field, opts)
+            let said = skipped.get(input.path.display().to_string().as_str());
+            clean_one(
+                input,
+                rel,
+                here,
+                &decisions,
+                text_field,
+                said.copied(),
+                opts,
+            )
         })
         .collect();
     // A file the analysis could not read fails again here: said once is enough.
@@ -1699,7 +2042,6 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
         .filter(|d| d.severity == Severity::Error)
         .map(|d| d.path.clone())
         .collect();
-    let mut outcome = Outcome::default();
     let mut files = Vec::new();
     for r in results {
         let (file, notes) = r?;
@@ -1711,6 +2053,8 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
         if let Some(f) = file {
             outcome.diff.extend_from_slice(&f.diff);
             outcome.files_written += usize::from(f.written);
+            outcome.files_copied += usize::from(f.copied);
+            outcome.files_dropped += usize::from(!f.written);
             outcome.files_changed += usize::from(f.changed && f.written);
             outcome.spans_removed += f.spans;
             outcome.bytes_removed += f.bytes_removed;
@@ -1718,6 +2062,7 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
             files.push(f.entry);
         }
     }
+    say_copied(&files, &mut diagnostics, opts.dry_run);
     diagnostics.sort();
     diagnostics.dedup();
     outcome.manifest = Manifest {
@@ -1868,6 +2213,25 @@ fn rebuild_jsonl(
     Ok(out)
 }
 
+/// Copies back a file [`clean`] copied unchanged, streaming (it may be large), and refuses it
+/// (writing nothing) when it no longer matches the original's digest.
+fn restore_copy(source: &Path, target: &Path, original: &Digest) -> Result<()> {
+    let mut src = fs::File::open(source).map_err(|e| io_err(source, e))?;
+    create_parent(target)?;
+    write_atomically_with(target, |f| {
+        if copy_hashing(source, &mut src, target, f)? == *original {
+            return Ok(());
+        }
+        Err(io_err(
+            source,
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "changed since it was cleaned; cannot restore it",
+            ),
+        ))
+    })
+}
+
 /// Rebuilds the originals from the cleaned copies in `cleaned` and the manifest (by default
 /// `cleaned/.dedupe-manifest.json`), writing them under `out` at the same relative paths. Every
 /// cleaned file is checked against the manifest before, and every rebuilt file after.
@@ -1885,11 +2249,12 @@ pub fn restore(cleaned: &Path, manifest: Option<&Path>, out: &Path) -> Result<Re
         .files
         .par_iter()
         .map(|entry| {
-            let rel = Path::new(&entry.path);
             let invalid = |p: &Path, msg: String| {
                 io_err(p, std::io::Error::new(std::io::ErrorKind::InvalidData, msg))
             };
-            if entry.path.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_)))
+            let rel = entry_path(entry).map_err(|msg| invalid(&manifest_path, msg))?;
+            if rel.as_os_str().is_empty()
+                || !rel.components().all(|c| matches!(c, Component::Normal(_)))
             {
                 return Err(invalid(
                     &manifest_path,
@@ -1897,7 +2262,11 @@ pub fn restore(cleaned: &Path, manifest: Option<&Path>, out: &Path) -> Result<Re
                 ));
             }
             let gz = entry.format == "jsonl.gz";
-            let source = cleaned.join(rel);
+            let source = cleaned.join(&rel);
+            let target = out.join(&rel);
+            if entry.format == COPY {
+                return restore_copy(&source, &target, &entry.original);
+            }
             let cleaned_bytes = match &entry.cleaned {
                 Some(digest) => {
                     let bytes = read_content(&source, gz).map_err(|e| io_err(&source, e))?;
@@ -1925,7 +2294,6 @@ pub fn restore(cleaned: &Path, manifest: Option<&Path>, out: &Path) -> Result<Re
                     "the rebuilt file does not match the original's digest".into(),
                 ));
             }
-            let target = out.join(rel);
             let bytes = encode_content(&original, gz).map_err(|e| io_err(&target, e))?;
             create_parent(&target)?;
             write_atomically(&target, &bytes)
@@ -1938,4 +2306,75 @@ pub fn restore(cleaned: &Path, manifest: Option<&Path>, out: &Path) -> Result<Re
         files: m.files.len(),
         manifest_path,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The spans removed from `text` when each of `words` is a finding there.
+    fn removed(text: &str, words: &[&str]) -> Vec<String> {
+        let causes: Vec<Cause> = words
+            .iter()
+            .map(|w| {
+                let start = text.find(w).expect("the words are in the text");
+                Cause {
+                    span: Span::new(start, start + w.len()),
+                    finding: FindingRef {
+                        reason: "overlap".into(),
+                        lines: [1, 1],
+                        bytes: [start, start + w.len()],
+                        kept: None,
+                    },
+                }
+            })
+            .collect();
+        removal_spans(text, &causes)
+            .into_iter()
+            .map(|(s, _)| text[s.range()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn punctuation_left_without_text_goes_with_it() {
+        // A quoted paragraph: its quotation marks and full stop.
+        assert_eq!(
+            removed(
+                "Kept.\n\n\"Shared words here.\"\n\nKept too.\n",
+                &["Shared words here"]
+            ),
+            ["\"Shared words here.\"\n\n"]
+        );
+        // A full stop on a line of its own ends the paragraph that goes.
+        assert_eq!(
+            removed(
+                "Kept.\n\nShared\nwords\n.\n\nKept too.\n",
+                &["Shared\nwords"]
+            ),
+            ["Shared\nwords\n.\n\n"]
+        );
+        // A line that loses its text in a paragraph that keeps some.
+        assert_eq!(
+            removed("Kept line\n(shared words)\nkept line.\n", &["shared words"]),
+            ["(shared words)\n"]
+        );
+    }
+
+    #[test]
+    fn punctuation_of_text_that_stays_stays() {
+        // The quotation marks belong to words that stay.
+        assert_eq!(
+            removed("He said \"shared words\" and left.\n", &["shared words"]),
+            ["shared words"]
+        );
+        // A line that loses nothing keeps its punctuation, next to one that goes.
+        assert_eq!(
+            removed("Kept\nShared words.\n* * *\n", &["Shared words"]),
+            ["Shared words.\n"]
+        );
+        assert_eq!(
+            removed("Kept.\n\nShared words.\n\n* * *\n", &["Shared words"]),
+            ["Shared words.\n\n"]
+        );
+    }
 }

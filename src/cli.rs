@@ -61,7 +61,8 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write a cleaned copy of every input under --out: repeat copies and boilerplate removed,
-    /// everything else byte for byte; plus a manifest of every removed span.
+    /// everything else byte for byte; plus a manifest of every removed span. Files the analysis
+    /// skips (binary, too large) are copied unchanged; hidden entries are not inputs.
     Clean(CleanArgs),
     /// Rebuild the originals from a cleaned directory and its manifest.
     Restore(RestoreArgs),
@@ -138,11 +139,14 @@ pub struct CleanArgs {
     #[arg(long, default_value = "repeats,boilerplate", value_name = "KINDS", value_parser = Remove::parse)]
     pub remove: Remove,
 
-    /// Of each near-duplicate cluster, write only one document (see --keep).
+    /// Drop each document that is a near-duplicate of a document kept (see --keep): of a
+    /// cluster whose members are all alike, one is written; of a chain of versions, as many as
+    /// it takes for each dropped one to have a near-duplicate written.
     #[arg(long)]
     pub drop_duplicates: bool,
 
-    /// Which document of a cluster --drop-duplicates keeps.
+    /// Which documents --drop-duplicates keeps first: each later one that is a near-duplicate of
+    /// one kept is dropped.
     #[arg(long, value_enum, default_value_t = KeepArg::First, value_name = "WHICH")]
     pub keep: KeepArg,
 
@@ -175,7 +179,7 @@ pub struct RestoreArgs {
     pub manifest: Option<PathBuf>,
 }
 
-/// Which document of a near-duplicate cluster to keep.
+/// Which members of a near-duplicate cluster are kept first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum KeepArg {
     /// The first in reading order (files by path, JSONL records by line).

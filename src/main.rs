@@ -282,29 +282,10 @@ fn run_clean(args: &cli::CleanArgs) -> anyhow::Result<Exit> {
     for d in &outcome.diagnostics {
         eprintln!("dedupe: {d}");
     }
-    let dropped = report::count(
-        outcome.documents_dropped,
-        "near-duplicate document",
-        "near-duplicate documents",
-    );
-    let spans = report::count(outcome.spans_removed, "span", "spans");
-    let bytes = report::count(outcome.bytes_removed, "byte", "bytes");
     if args.dry_run {
         print(&outcome.diff)?;
-        eprintln!(
-            "dedupe: dry run: {} of {} would change: {spans} ({bytes}) removed, {dropped} dropped; nothing written",
-            outcome.files_changed,
-            report::count(outcome.files_written, "file", "files"),
-        );
-    } else {
-        eprintln!(
-            "dedupe: wrote {} to {} ({} changed): {spans} ({bytes}) removed, {dropped} dropped; manifest {}",
-            report::count(outcome.files_written, "file", "files"),
-            args.out.display(),
-            outcome.files_changed,
-            outcome.manifest_path.display(),
-        );
     }
+    eprintln!("{}", clean_summary(&outcome, &args.out, args.dry_run));
     Ok(
         if outcome
             .diagnostics
@@ -316,6 +297,56 @@ fn run_clean(args: &cli::CleanArgs) -> anyhow::Result<Exit> {
             Exit::Success
         },
     )
+}
+
+/// The line `clean` ends with: what became of every input, in counts that add up to the
+/// inputs (a file dropped as a near-duplicate is one of them, not written).
+fn clean_summary(o: &clean::Outcome, out: &Path, dry_run: bool) -> String {
+    let mut written = format!(
+        "{} changed: {} removed",
+        o.files_changed,
+        report::count(o.spans_removed, "span", "spans")
+    );
+    if o.files_copied > 0 {
+        written.push_str(&format!(", {} copied unchanged", o.files_copied));
+    }
+    let files = report::count(o.files, "file", "files");
+    let mut parts = vec![if dry_run {
+        format!(
+            "dry run: of {files}, {} would be written ({written})",
+            o.files_written
+        )
+    } else {
+        format!(
+            "wrote {} of {files} to {} ({written})",
+            o.files_written,
+            out.display()
+        )
+    }];
+    if o.files_dropped > 0 {
+        parts.push(format!("{} dropped as near-duplicates", o.files_dropped));
+    }
+    let records = o.documents_dropped.saturating_sub(o.files_dropped);
+    if records > 0 {
+        parts.push(format!(
+            "{} dropped as near-duplicates",
+            report::count(records, "JSONL record", "JSONL records")
+        ));
+    }
+    let unwritten = o.files.saturating_sub(o.files_written + o.files_dropped);
+    if unwritten > 0 {
+        parts.push(format!("{unwritten} not written (see above)"));
+    }
+    parts.push(format!(
+        "{} removed in all",
+        report::count(o.bytes_removed, "byte", "bytes")
+    ));
+    parts.push(if dry_run {
+        "nothing written".to_string()
+    } else {
+        format!("manifest {}", o.manifest_path.display())
+    });
+    format!("dedupe: {}", parts.join("; "))
 }
 
 fn run_restore(args: &cli::RestoreArgs) -> anyhow::Result<Exit> {
@@ -347,6 +378,41 @@ mod tests {
             "{note}"
         );
         assert!(note.contains("--only near-duplicates"), "{note}");
+    }
+
+    #[test]
+    fn the_clean_summary_counts_every_input() {
+        // Eight versions of a text, four dropped; a binary file copied; one unreadable.
+        let o = clean::Outcome {
+            files: 10,
+            files_written: 5,
+            files_changed: 0,
+            files_copied: 1,
+            files_dropped: 4,
+            documents_dropped: 6,
+            bytes_removed: 6748,
+            manifest_path: "O/m.json".into(),
+            ..clean::Outcome::default()
+        };
+        assert_eq!(
+            clean_summary(&o, Path::new("O"), false),
+            "dedupe: wrote 5 of 10 files to O (0 changed: 0 spans removed, 1 copied unchanged); \
+             4 dropped as near-duplicates; 2 JSONL records dropped as near-duplicates; \
+             1 not written (see above); 6748 bytes removed in all; manifest O/m.json"
+        );
+        let o = clean::Outcome {
+            files: 8,
+            files_written: 1,
+            files_dropped: 7,
+            documents_dropped: 7,
+            bytes_removed: 19600,
+            ..clean::Outcome::default()
+        };
+        assert_eq!(
+            clean_summary(&o, Path::new("O"), true),
+            "dedupe: dry run: of 8 files, 1 would be written (0 changed: 0 spans removed); \
+             7 dropped as near-duplicates; 19600 bytes removed in all; nothing written"
+        );
     }
 
     #[test]

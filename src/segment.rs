@@ -109,6 +109,26 @@ impl LineIndex {
             .saturating_sub(1)
     }
 
+    /// The blocks of `text` (the text indexed) between blank lines, as ranges of line indices:
+    /// paragraphs before any splitting.
+    pub fn blocks(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        let blank = |i: usize| text[self.line(i).range()].trim().is_empty();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.len() {
+            if blank(i) {
+                i += 1;
+                continue;
+            }
+            let first = i;
+            while i < self.len() && !blank(i) {
+                i += 1;
+            }
+            out.push(first..i);
+        }
+        out
+    }
+
     /// 1-based inclusive line range covering a non-empty span.
     pub fn line_range(&self, span: Span) -> [usize; 2] {
         let first = self.line_of(span.start);
@@ -563,7 +583,6 @@ pub fn normalize_char(c: char) -> Option<char> {
 /// Blocks between blank lines; a block of long lines gives one paragraph per line, a hard-wrapped
 /// block stays one paragraph except where an indented line opens a new one.
 fn paragraphs(text: &str, lines: &LineIndex, words: &[Word]) -> Vec<Paragraph> {
-    let blank = |i: usize| text[lines.line(i).range()].trim().is_empty();
     let mut out = Vec::new();
     let push = |first: usize, last: usize, out: &mut Vec<Paragraph>| {
         let start = lines.line(first).start;
@@ -577,18 +596,8 @@ fn paragraphs(text: &str, lines: &LineIndex, words: &[Word]) -> Vec<Paragraph> {
             words: w0..w1,
         });
     };
-    let mut i = 0;
-    while i < lines.len() {
-        if blank(i) {
-            i += 1;
-            continue;
-        }
-        let first = i;
-        while i < lines.len() && !blank(i) {
-            i += 1;
-        }
-        let last = i - 1;
-        for (a, b) in split_block(text, lines, first, last) {
+    for block in lines.blocks(text) {
+        for (a, b) in split_block(text, lines, block.start, block.end - 1) {
             push(a, b, &mut out);
         }
     }

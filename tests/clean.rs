@@ -6,7 +6,7 @@ mod util;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use util::{dedupe, root, stderr, stdout, Corpus};
+use util::{dedupe, root, stderr, stdout, Corpus, Words};
 
 const P000: &str = "000_ca49e1c1fd87fc1f.txt";
 const P004: &str = "004_9fb2f88967479f4d.txt";
@@ -47,6 +47,16 @@ fn tree(dir: &Path) -> Vec<PathBuf> {
 
 fn manifest(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&fs::read(dir.join(".dedupe-manifest.json")).unwrap()).unwrap()
+}
+
+/// The manifest's entry for the file written at `path`.
+fn file_entry<'a>(m: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
+    m["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == path)
+        .unwrap_or_else(|| panic!("no entry for {path}: {m}"))
 }
 
 /// Cleans `input` (relative to the corpus) into `out`, restores into `back`, and checks that
@@ -671,12 +681,7 @@ fn drop_duplicates_keeps_one_per_cluster_and_says_why() {
         "the later copy is dropped"
     );
     assert!(c.path().join("out/c.txt").exists());
-    let b = m["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["path"] == "b.txt")
-        .unwrap();
+    let b = file_entry(&m, "b.txt");
     assert_eq!(b["dropped"]["kept"], "in/a.txt");
     assert!(
         b["dropped"]["why"].as_str().unwrap().contains("first"),
@@ -808,7 +813,12 @@ fn restore_refuses_a_cleaned_file_that_was_edited() {
     let mut text = fs::read(&p).unwrap();
     text.extend_from_slice(b" edited");
     fs::write(&p, text).unwrap();
-    let out = dedupe(c.path(), &["restore", "out", "--out", "back"]);
+    assert_restore_refuses_an_edit(&c, "back");
+}
+
+/// `restore out --out BACK` fails, saying a cleaned file changed.
+fn assert_restore_refuses_an_edit(c: &Corpus, back: &str) {
+    let out = dedupe(c.path(), &["restore", "out", "--out", back]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("changed since it was cleaned"),
@@ -839,4 +849,210 @@ fn several_inputs_are_mirrored_below_their_common_directory() {
     let out = dedupe(c.path(), &["data"]);
     assert!(out.status.success());
     assert!(stdout(&out).contains("data/a/one.txt: "));
+}
+
+/// Eight versions of one text, each four word edits from the one before: one cluster, as a
+/// chain, whose ends are far apart (v0 and v7 share about half their shingles).
+fn versions(c: &Corpus) {
+    let mut w = Words::new(7);
+    let mut text = w.text(300, 3000);
+    for v in 0..8 {
+        c.file(&format!("in/v{v}.txt"), format!("{}\n", text.join(" ")));
+        for _ in 0..4 {
+            let at = (w.next_u64() % text.len() as u64) as usize;
+            text[at] = w.word(3000);
+        }
+    }
+}
+
+/// Each dropped document is a verified near-duplicate of one that is kept, so a chain of
+/// versions keeps every other one instead of dropping all but the first.
+#[test]
+fn drop_duplicates_drops_only_near_duplicates_of_a_kept_document() {
+    let c = Corpus::new();
+    versions(&c);
+    let m = round_trip(&c, "in", &["--drop-duplicates", "--remove", "none"]);
+    let files = m["files"].as_array().unwrap();
+    let written: Vec<&str> = files
+        .iter()
+        .filter(|f| f["dropped"].is_null())
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(written, ["v0.txt", "v2.txt", "v4.txt", "v6.txt"], "{m}");
+    for f in files.iter().filter(|f| !f["dropped"].is_null()) {
+        let kept = f["dropped"]["kept"].as_str().unwrap();
+        assert!(written.contains(&kept.trim_start_matches("in/")), "{f}");
+        assert!(f["dropped"]["jaccard"].as_f64().unwrap() >= 0.8, "{f}");
+        assert!(c
+            .path()
+            .join("out")
+            .join(kept.trim_start_matches("in/"))
+            .exists());
+    }
+    let cluster = &m["clusters"][0];
+    assert_eq!(cluster["kept"], "in/v0.txt");
+    assert_eq!(
+        cluster["also_kept"],
+        serde_json::json!(["in/v2.txt", "in/v4.txt", "in/v6.txt"])
+    );
+
+    // The same bytes whatever the threads and the order of the arguments.
+    let args = |j: &'static str, reversed: bool| {
+        let mut a: Vec<String> = (0..8).map(|v| format!("in/v{v}.txt")).collect();
+        if reversed {
+            a.reverse();
+        }
+        a.splice(0..0, ["clean".to_string()]);
+        let out = format!("out-{j}-{reversed}");
+        a.extend(["--out", &out, "--drop-duplicates", "-j", j].map(String::from));
+        (a, out)
+    };
+    let mut manifests = Vec::new();
+    for (j, reversed) in [("1", false), ("2", true)] {
+        let (a, out) = args(j, reversed);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        assert!(dedupe(c.path(), &a).status.success());
+        manifests.push(fs::read(c.path().join(out).join(".dedupe-manifest.json")).unwrap());
+    }
+    assert!(manifests[0] == manifests[1]);
+
+    // The dry run counts every input, the dropped ones too.
+    let out = dedupe(
+        c.path(),
+        &[
+            "clean",
+            "in",
+            "--out",
+            "x",
+            "--drop-duplicates",
+            "--dry-run",
+        ],
+    );
+    assert!(
+        stderr(&out).contains(
+            "dry run: of 8 files, 4 would be written (0 changed: 0 spans removed); \
+             4 dropped as near-duplicates;"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A quoted paragraph copied into a second document: the passage found covers its words, not
+/// the quotation marks and full stop around them, which go with it all the same.
+#[test]
+fn a_removed_passage_takes_its_stray_punctuation_along() {
+    let c = Corpus::new();
+    let words = "The committee finally agreed that the river crossing would be rebuilt in stone \
+                 before the spring floods arrived, and that every family living along the eastern \
+                 bank would be given a fair share of the timber left over from the old wooden \
+                 bridge once the work was done";
+    let quote = format!("\"{words}.\"");
+    c.file(
+        "in/a.txt",
+        format!("Morning report from the valley.\n\n{quote}\n\nThat was the end of the meeting.\n"),
+    );
+    // The quote as a paragraph of its own; its words, with a full stop on a line of its own;
+    // and its words ending a line that keeps other text ("(see above)" loses nothing).
+    c.file(
+        "in/b.txt",
+        format!(
+            "A letter arrived later in the week with news.\n\n{quote}\n\n* * *\n\n\
+             The letter closed with warm wishes to the family.\n"
+        ),
+    );
+    c.file(
+        "in/c.txt",
+        format!(
+            "Notes kept for the record by the clerk of the parish.\n\n{}\n.\n\n\
+             Signed by the clerk (see above) on a rainy Tuesday afternoon.\n",
+            words.replacen(", and", ",\nand", 1)
+        ),
+    );
+    round_trip(&c, "in", &["--remove", "overlaps"]);
+    let b = fs::read_to_string(c.path().join("out/b.txt")).unwrap();
+    assert_eq!(
+        b,
+        "A letter arrived later in the week with news.\n\n* * *\n\n\
+         The letter closed with warm wishes to the family.\n"
+    );
+    let cleaned = fs::read_to_string(c.path().join("out/c.txt")).unwrap();
+    assert_eq!(
+        cleaned,
+        "Notes kept for the record by the clerk of the parish.\n\n\
+         Signed by the clerk (see above) on a rainy Tuesday afternoon.\n"
+    );
+}
+
+/// Inputs the analysis skips (binary, over --max-file-size) are copied byte for byte and
+/// restored; hidden entries are not inputs at all.
+#[test]
+fn inputs_the_analysis_skips_are_copied_and_restored() {
+    let c = Corpus::new();
+    c.file("in/a.txt", "hello world here\n");
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend((0..900u32).map(|i| (i * 7919 % 251) as u8));
+    png.push(0);
+    c.file("in/img.png", &png);
+    c.file(
+        "in/sub/big.txt",
+        "a line of text well over the limit\n".repeat(100),
+    );
+    let m = round_trip_exiting(&c, "in", &["--max-file-size", "1K"], 2);
+    assert!(fs::read(c.path().join("out/img.png")).unwrap() == png);
+    let copies: Vec<(&str, &str)> = m["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["format"] == "copy")
+        .map(|f| (f["path"].as_str().unwrap(), f["copied"].as_str().unwrap()))
+        .collect();
+    assert_eq!(copies.len(), 2, "{m}");
+    assert_eq!(copies[0].0, "img.png");
+    assert!(copies[0].1.starts_with("binary file"), "{m}");
+    assert_eq!(copies[1].0, "sub/big.txt");
+    assert!(copies[1].1.contains("--max-file-size"), "{m}");
+    let out = dedupe(
+        c.path(),
+        &["clean", "in", "--out", "x", "--max-file-size", "1K"],
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "in/img.png: binary file (NUL bytes in its first 8 KiB), skipped; copied unchanged"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("wrote 3 of 3 files to x (0 changed: 0 spans removed, 2 copied unchanged)"),
+        "{err}"
+    );
+
+    // A hidden entry is not an input, as for the main command.
+    c.file("in/.h/x", "s\n");
+    let out = dedupe(c.path(), &["clean", "in", "--out", "hidden"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!c.path().join("hidden/.h").exists());
+
+    // A copy edited after cleaning is refused, not restored.
+    fs::write(c.path().join("out/img.png"), b"edited").unwrap();
+    assert_restore_refuses_an_edit(&c, "again");
+    assert!(!c.path().join("again/img.png").exists());
+}
+
+/// A file name that is not UTF-8 is a Unix name like any other: cleaned, recorded, restored.
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_cleaned_and_restored() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let c = Corpus::new();
+    seeds_into(&c, "in", |b| b);
+    let name = OsStr::from_bytes(b"caf\xe9.txt");
+    fs::write(c.path().join("in").join(name), seed(P004)).unwrap();
+    let m = round_trip(&c, "in", &[]);
+    let entry = file_entry(&m, "caf\u{FFFD}.txt");
+    assert_eq!(entry["path_base64"], "Y2Fm6S50eHQ=");
+    let cleaned = fs::read(c.path().join("out").join(name)).unwrap();
+    assert_eq!(count(&cleaned, &repeated_004()), 1, "cleaned like any file");
 }
