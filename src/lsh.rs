@@ -55,8 +55,14 @@ fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
     (0..n).map(|i| f(a + (i as f64 + 0.5) * h)).sum::<f64>() * h
 }
 
+/// Buckets holding more documents than this pair each of them with the bucket's first document
+/// only. Listing every pair is quadratic: 20,000 copies of one text made 200 million candidate
+/// pairs, each verified, and ran out of memory; paired with one document, the copies still form
+/// one cluster.
+pub const STAR_BUCKET: usize = 64;
+
 /// All candidate pairs `(a, b)` with `a < b`, sorted and deduplicated. Empty signatures take no
-/// part.
+/// part. A bucket of more than [`STAR_BUCKET`] documents pairs each with its first.
 pub fn candidates(signatures: &[Signature], banding: Banding) -> Vec<(DocId, DocId)> {
     let bands = banding.bands;
     // Every band key of a signature at once, while it is in cache: a pass over the signatures
@@ -80,26 +86,23 @@ pub fn candidates(signatures: &[Signature], banding: Banding) -> Vec<(DocId, Doc
                 .map(|(i, _)| (all_keys[i * bands + band], i as u32))
                 .collect();
             keys.sort_unstable();
-            // The keys of a document's bands before this one.
-            let earlier = |d: u32| &all_keys[d as usize * bands..][..band];
             let mut pairs = Vec::new();
             for bucket in keys.chunk_by(|x, y| x.0 == y.0) {
+                if bucket.len() > STAR_BUCKET {
+                    let first = DocId(bucket[0].1);
+                    pairs.extend(bucket[1..].iter().map(|y| (first, DocId(y.1))));
+                    continue;
+                }
                 for (i, x) in bucket.iter().enumerate() {
-                    for y in &bucket[i + 1..] {
-                        // Each pair is listed by the first band it collides in, and only there:
-                        // a group of copies collides in every band, and listing its pairs once
-                        // per band multiplied them by the number of bands (3,000 copies of one
-                        // text made 81M pairs to sort; 4.5M now).
-                        if earlier(x.1).iter().zip(earlier(y.1)).all(|(p, q)| p != q) {
-                            pairs.push((DocId(x.1), DocId(y.1)));
-                        }
-                    }
+                    pairs.extend(bucket[i + 1..].iter().map(|y| (DocId(x.1), DocId(y.1))));
                 }
             }
             pairs
         })
         .collect();
+    // A pair collides in several bands (copies in all of them): listed once.
     pairs.par_sort_unstable();
+    pairs.dedup();
     pairs
 }
 
@@ -145,6 +148,23 @@ mod tests {
         ];
         let pairs = candidates(&sigs, Banding { bands: 2, rows: 2 });
         assert_eq!(pairs, [(DocId(0), DocId(1)), (DocId(0), DocId(2))]);
+    }
+
+    #[test]
+    fn a_large_bucket_pairs_each_document_with_its_first() {
+        let banding = Banding { bands: 2, rows: 2 };
+        let copies = |n: usize| -> Vec<Signature> {
+            (0..n)
+                .map(|i| Signature(Box::new([1, 2, 3, i as u32])))
+                .collect()
+        };
+        // Up to the limit, every pair (each listed once, though it collides in band 0 only).
+        let n = STAR_BUCKET;
+        assert_eq!(candidates(&copies(n), banding).len(), n * (n - 1) / 2);
+        // Past it, a star around the first document.
+        let pairs = candidates(&copies(n + 1), banding);
+        let star: Vec<(DocId, DocId)> = (1..=n as u32).map(|i| (DocId(0), DocId(i))).collect();
+        assert_eq!(pairs, star);
     }
 
     #[test]
