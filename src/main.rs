@@ -119,7 +119,7 @@ fn print_with(
 /// Warns, before an analysis in memory starts, when it looks too big for this machine's memory: it
 /// would be killed for want of memory after minutes of reading, with no word why. `instead`
 /// says what to do about it.
-fn warn_if_too_big(inputs: &[Input], instead: &str) {
+fn warn_if_too_big(inputs: &[Input], run: Analyses, instead: &str) {
     let Some(available) = available_memory() else {
         return;
     };
@@ -135,7 +135,8 @@ fn warn_if_too_big(inputs: &[Input], instead: &str) {
             Some(if gz { bytes.saturating_mul(3) } else { bytes })
         })
         .sum();
-    if let Some(note) = too_big_note(text, available, instead) {
+    let need = text.saturating_mul(pipeline::memory_per_byte(run));
+    if let Some(note) = too_big_note(text, need, available, instead) {
         eprintln!("dedupe: warning: {note}");
     }
 }
@@ -145,10 +146,9 @@ const NEAR_DUPLICATES_ONLY: &str =
     "`--only near-duplicates` (near-duplicate pairs and clusters) needs a small fraction of that";
 const CLEAN_IN_PARTS: &str = "clean the corpus in parts";
 
-/// The warning for an analysis in memory of `text` bytes with `available` bytes of memory, if
-/// it needs more (counted as for the full analysis: without the passage stage it needs less).
-fn too_big_note(text: u64, available: u64, instead: &str) -> Option<String> {
-    let need = text.saturating_mul(pipeline::FULL_ANALYSIS_MEMORY_PER_BYTE);
+/// The warning for an analysis in memory of `text` bytes that needs `need` bytes of memory,
+/// with `available`, if it needs more.
+fn too_big_note(text: u64, need: u64, available: u64, instead: &str) -> Option<String> {
     let gb = |bytes: u64| format!("{:.1} GB", bytes as f64 / 1e9);
     (need > available).then(|| {
         format!(
@@ -214,7 +214,7 @@ fn run(args: &cli::Args) -> anyhow::Result<Exit> {
             refuse_input(path, &inputs)?;
         }
         if !config.analyses.streams() {
-            warn_if_too_big(&inputs, NEAR_DUPLICATES_ONLY);
+            warn_if_too_big(&inputs, config.analyses, NEAR_DUPLICATES_ONLY);
         }
     }
     let progress = progress_bar();
@@ -266,8 +266,14 @@ fn run(args: &cli::Args) -> anyhow::Result<Exit> {
 fn run_clean(args: &cli::CleanArgs) -> anyhow::Result<Exit> {
     let config = args.analysis.config(Analyses::ALL)?;
     init_threads(args.analysis.threads)?;
+    // Clean runs the passage stage only to remove passages.
+    let run = Analyses {
+        overlaps: args.remove.overlaps,
+        ..Analyses::ALL
+    };
     warn_if_too_big(
         &dedupe::corpus::inputs(&args.paths, &config.read)?.0,
+        run,
         CLEAN_IN_PARTS,
     );
     let opts = clean::Options {
@@ -366,18 +372,37 @@ mod tests {
 
     #[test]
     fn a_corpus_too_big_for_memory_is_warned_of() {
+        let need = |text: u64, overlaps| {
+            let run = Analyses {
+                overlaps,
+                ..Analyses::ALL
+            };
+            text * pipeline::memory_per_byte(run)
+        };
         // 100 MB of text needs about 1.2 GB.
+        let text = 100_000_000;
         assert_eq!(
-            too_big_note(100_000_000, 2_000_000_000, NEAR_DUPLICATES_ONLY),
+            too_big_note(text, need(text, true), 2_000_000_000, NEAR_DUPLICATES_ONLY),
             None
         );
-        let note =
-            too_big_note(3_700_000_000, 24_000_000_000, NEAR_DUPLICATES_ONLY).expect("a warning");
+        let text = 3_700_000_000;
+        let note = too_big_note(text, need(text, true), 24_000_000_000, NEAR_DUPLICATES_ONLY)
+            .expect("a warning");
         assert!(
             note.contains("3.7 GB of text may need about 44.4 GB of memory, more than the 24.0 GB"),
             "{note}"
         );
         assert!(note.contains("--only near-duplicates"), "{note}");
+        // Without the passage stage, half as much: 22.2 GB fit.
+        assert_eq!(
+            too_big_note(
+                text,
+                need(text, false),
+                24_000_000_000,
+                NEAR_DUPLICATES_ONLY
+            ),
+            None
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! pairs, then repeats, overlaps, boilerplate and scores, assembled into a [`Report`].
 
 use crate::analyze::{boilerplate, overlap, repeats};
-use crate::config::Config;
+use crate::config::{Analyses, Config};
 use crate::corpus::{self, Diagnostic, Document, Input, Place, Places};
 use crate::error::Result;
 use crate::minhash::{MinHasher, Signature};
@@ -47,7 +47,21 @@ impl Timer {
 /// 8.1 at 100k (3.03 GB for 374 MB), 9.3 on 4,800 documents of PAN13's sources (143 MB for
 /// 15.4 MB), 12 for one 100 MB line. The doc-level mode needs a small fraction: 1.1 GB for
 /// 3.7 GB at 1M documents.
-pub const FULL_ANALYSIS_MEMORY_PER_BYTE: u64 = 12;
+const FULL_ANALYSIS_MEMORY_PER_BYTE: u64 = 12;
+
+/// Peak memory of an analysis in memory without the passage stage, per byte of text: the words
+/// and the report. Measured: 5.1 on the bench's 10k documents (`--only repeats,boilerplate`,
+/// 191 MB), 5.7 on PAN13's sources (`--only near-duplicates,repeats,boilerplate`, 87 MB).
+const NO_PASSAGES_MEMORY_PER_BYTE: u64 = 6;
+
+/// Peak memory, roughly, per byte of text of the analyses `run` in memory.
+pub fn memory_per_byte(run: Analyses) -> u64 {
+    if run.overlaps {
+        FULL_ANALYSIS_MEMORY_PER_BYTE
+    } else {
+        NO_PASSAGES_MEMORY_PER_BYTE
+    }
+}
 
 /// Text handed to the signature stage at a time in streaming mode.
 const BATCH_BYTES: usize = 2 << 20;
