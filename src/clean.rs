@@ -400,7 +400,7 @@ pub struct FindingRef {
     pub lines: [usize; 2],
     /// Bytes of the finding itself (without the separator removed with it).
     pub bytes: [usize; 2],
-    /// For a repeat, the first occurrence, which stays; for an overlap, the passage in the
+    /// For a repeat, the paragraph it repeats, which stays; for an overlap, the passage in the
     /// other document, which stays.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kept: Option<Place>,
@@ -1463,7 +1463,15 @@ fn decide<'a>(report: &'a Report, docs: &'a [Document], opts: &Options) -> Decis
             .push(Cause { span, finding });
     };
     if opts.remove.repeats {
+        // A copy of a copy goes only if that copy stays: one word changed per paragraph makes
+        // each paragraph a copy of the one before, and removing them all would leave only the
+        // first, which the last may share nothing with. (Repeats come in reading order.)
+        let mut removed: HashSet<(&str, usize)> = HashSet::new();
         for r in &report.repeats {
+            if removed.contains(&(r.path.as_str(), r.original_paragraph)) {
+                continue;
+            }
+            removed.insert((r.path.as_str(), r.copy_paragraph));
             add(
                 &r.path,
                 r.copy.bytes,

@@ -184,6 +184,25 @@ fn seeds_lose_repeat_copies_and_boilerplate_and_nothing_else() {
 }
 
 #[test]
+fn a_drifting_paragraph_loses_every_other_copy() {
+    // Each paragraph changes one word of the one before: a near repeat of it and of nothing
+    // earlier. Removing every copy would leave the first paragraph alone.
+    let c = Corpus::new();
+    let mut words: Vec<String> = (0..30).map(|i| format!("word{i}")).collect();
+    let mut paragraphs = vec![words.join(" ")];
+    for k in 0..12 {
+        words[(k * 7 + 3) % 30] = format!("chg{k}");
+        paragraphs.push(words.join(" "));
+    }
+    c.file("in/drift.txt", paragraphs.join("\n\n") + "\n");
+    round_trip(&c, "in", &["--remove", "repeats"]);
+    let cleaned = fs::read_to_string(c.path().join("out/drift.txt")).unwrap();
+    let kept: Vec<&str> = cleaned.split("\n\n").map(str::trim_end).collect();
+    let every_other: Vec<&str> = paragraphs.iter().step_by(2).map(String::as_str).collect();
+    assert_eq!(kept, every_other);
+}
+
+#[test]
 fn crlf_files_keep_their_line_endings() {
     let c = Corpus::new();
     seeds_into(&c, "in", to_crlf);

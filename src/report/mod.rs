@@ -155,7 +155,7 @@ pub struct Repeat {
     pub path: String,
     /// Where the copy is.
     pub copy: Loc,
-    /// Where the first occurrence is.
+    /// Where the paragraph it repeats is: the first occurrence, unless only a later copy matches.
     pub original: Loc,
     /// 1.0 when exact, else the shingle Jaccard.
     pub similarity: Rounded,
