@@ -188,6 +188,7 @@ fn similarity(a: &Shingled, b: &Shingled, threshold: f64) -> Option<f64> {
     let s = jaccard(&a.set(k), &b.set(k));
     (s + 1e-12 >= threshold).then_some(s)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
