@@ -41,7 +41,7 @@ enum Kind {
     Overlap,
     /// Boilerplate.
     Boilerplate,
-    /// The first occurrence of a repeated paragraph (kept).
+    /// The paragraph a repeat repeats: its first occurrence, or a copy when only that matches.
     Original,
 }
 
@@ -65,7 +65,7 @@ struct Mark {
     id: String,
     /// Tooltip.
     title: String,
-    /// Link target (overlaps: the other passage; repeats: the first occurrence).
+    /// Link target (overlaps: the other passage; repeats: the paragraph repeated).
     href: Option<String>,
     /// A badge shown at the start (boilerplate reason, repeat).
     badge: Option<String>,
@@ -234,7 +234,7 @@ pub fn render(report: &Report, docs: &[Document]) -> String {
             end: offset(&r.path, r.original.bytes[1]),
             kind: Kind::Original,
             id: format!("rp-{k}-orig"),
-            title: format!("first occurrence, repeated at {}", lines(r.copy.lines)),
+            title: format!("repeated at {}", lines(r.copy.lines)),
             href: None,
             badge: None,
             overlap: None,
@@ -320,7 +320,7 @@ pub fn render(report: &Report, docs: &[Document]) -> String {
     if made("repeats") {
         body.push_str(
             "<label><input type=\"checkbox\" checked data-kind=\"repeat\"><span class=\"swatch repeat\"></span>repeat (a copy of an earlier paragraph)</label>\
-             <label><span class=\"swatch orig\"></span>its first occurrence (kept)</label>",
+             <label><span class=\"swatch orig\"></span>the paragraph it repeats</label>",
         );
     }
     if made("overlaps") {
