@@ -18,15 +18,18 @@ use crate::config::{Analyses, Config};
 use crate::corpus::{self, Diagnostic, Document, Input, Origin, Severity};
 use crate::error::{Error, Result};
 use crate::report::Report;
-use crate::segment::LineIndex;
+use crate::segment::{LineIndex, Segmented};
 use crate::types::Span;
+use crate::{shingle, verify};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::io::{Read, Write};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 
 /// Schema version of the [`Manifest`].
 pub const MANIFEST_VERSION: u32 = 1;
@@ -563,10 +566,10 @@ impl Left {
 
 /// The stray punctuation removing `spans` (sorted, disjoint) would leave: a passage found by its
 /// words stops short of the quotation marks and full stop around them, so its paragraph would
-/// keep `".`. A paragraph that loses text and keeps no letter or digit goes whole (a `.` on a
-/// line of its own included); in a paragraph that keeps text, so does each line that loses text
-/// and keeps no letter or digit, while a line that loses nothing keeps its punctuation: it
-/// belongs to text that stays.
+/// keep `".`. Each line that loses text and keeps no letter or digit goes; and when its whole
+/// paragraph keeps no letter or digit, so does a line there that lost nothing but closes what
+/// was removed (a `.` or `”` on a line of its own). Any other line that loses nothing keeps its
+/// punctuation: it belongs to text that stays (a `* * *` scene break).
 fn remnants(text: &str, lines: &LineIndex, spans: &[Span]) -> Vec<Span> {
     let mut out = Vec::new();
     for block in lines.blocks(text) {
@@ -580,20 +583,25 @@ fn remnants(text: &str, lines: &LineIndex, spans: &[Span]) -> Vec<Span> {
         let whole = paragraph
             .iter()
             .fold(Left::default(), |all, (_, l)| all.and(*l));
-        if whole.remnant() {
-            let (top, bottom) = (lines.line(block.start), lines.line(block.end - 1));
-            out.push(Span::new(top.start, bottom.end));
-        } else {
-            out.extend(
-                paragraph
-                    .iter()
-                    .filter(|(_, l)| l.remnant())
-                    .map(|(s, _)| *s),
-            );
-        }
+        let closing = |line: &Span| {
+            let line = text[line.range()].trim();
+            !line.is_empty()
+                && line
+                    .chars()
+                    .all(|c| CLOSING.contains(c) || c.is_whitespace())
+        };
+        out.extend(
+            paragraph
+                .iter()
+                .filter(|(s, l)| l.remnant() || (whole.remnant() && !l.lost_text && closing(s)))
+                .map(|(s, _)| *s),
+        );
     }
     out
 }
+
+/// Punctuation that closes a sentence or a quotation.
+const CLOSING: &str = ".,;:!?…\"'”’»)]";
 
 /// Sorts spans and merges those that overlap or touch.
 fn merge(mut spans: Vec<Span>) -> Vec<Span> {
@@ -1341,9 +1349,15 @@ fn reading_order(doc: &Document) -> (&Path, usize) {
 /// document it forms a verified pair with. Members go in `--keep` order; each that pairs with a
 /// member already kept is dropped for the one it is most alike (the first of those on a tie),
 /// any other is kept. In a cluster whose members all pair up, that keeps just the first.
+///
+/// The pairs listed do not always show it: of many copies of one text (a bucket of more than
+/// [`crate::lsh::STAR_BUCKET`] documents), each is listed with the first in name order only, which
+/// another member may drop. A member with no listed pair among those kept is compared with them
+/// directly (`alike`: their exact Jaccard, when it reaches the threshold).
 fn choose_kept<'a>(
     report: &'a Report,
     order: &dyn Fn(&str) -> Option<(&'a Path, usize)>,
+    alike: &dyn Fn(&str, &str) -> Option<f64>,
     keep: Keep,
 ) -> (HashMap<&'a str, Dropped>, Vec<ClusterChoice>) {
     let words: HashMap<&str, usize> = report
@@ -1371,12 +1385,20 @@ fn choose_kept<'a>(
         let mut kept: Vec<&str> = Vec::new();
         let mut rank: HashMap<&str, usize> = HashMap::new();
         for (i, &m) in members.iter().enumerate() {
+            let most_alike = |x: &(&'a str, f64, usize), y: &(&'a str, f64, usize)| {
+                x.1.total_cmp(&y.1).then(y.2.cmp(&x.2))
+            };
             let partner = pairs
                 .get(m)
                 .into_iter()
                 .flatten()
                 .filter_map(|&(other, j)| Some((other, j, *rank.get(other)?)))
-                .max_by(|x, y| x.1.total_cmp(&y.1).then(y.2.cmp(&x.2)));
+                .max_by(most_alike)
+                .or_else(|| {
+                    kept.iter()
+                        .filter_map(|&k| Some((k, alike(m, k)?, rank[k])))
+                        .max_by(most_alike)
+                });
             let Some((partner, jaccard, _)) = partner else {
                 kept.push(m);
                 rank.insert(m, i);
@@ -1437,11 +1459,31 @@ fn choose_kept<'a>(
     (dropped, clusters)
 }
 
-fn decide<'a>(report: &'a Report, docs: &'a [Document], opts: &Options) -> Decisions<'a> {
+fn decide<'a>(
+    report: &'a Report,
+    docs: &'a [Document],
+    config: &Config,
+    opts: &Options,
+) -> Decisions<'a> {
     let by_name: HashMap<&str, &Document> = docs.iter().map(|d| (d.name.as_str(), d)).collect();
     let order = |name: &str| by_name.get(name).map(|d| reading_order(d));
+    // Shingle sets of the documents compared outside the pairs listed, made once each.
+    let sets: RefCell<HashMap<&str, Rc<Vec<u64>>>> = RefCell::default();
+    let set_of = |name: &str| {
+        let doc = by_name.get(name)?;
+        let mut sets = sets.borrow_mut();
+        let set = sets.entry(doc.name.as_str()).or_insert_with(|| {
+            let hashes = Segmented::new(&doc.text).hashes();
+            Rc::new(shingle::shingle_set(&hashes, config.shingle))
+        });
+        Some(Rc::clone(set))
+    };
+    let alike = |a: &str, b: &str| {
+        let j = shingle::jaccard(&set_of(a)?, &set_of(b)?);
+        verify::reaches(j, config.threshold).then_some(j)
+    };
     let (dropped, clusters) = if opts.drop_duplicates {
-        choose_kept(report, &order, opts.keep)
+        choose_kept(report, &order, &alike, opts.keep)
     } else {
         (HashMap::new(), Vec::new())
     };
@@ -1822,10 +1864,26 @@ fn copy_unchanged(
         }
     };
     let digest = if opts.dry_run {
-        copy_hashing(path, &mut src, target, &mut std::io::sink())?
+        // Nothing is written: its size is all the summary needs.
+        let bytes = src.metadata().map_or(0, |m| m.len()) as usize;
+        Digest {
+            bytes,
+            fnv1a64: String::new(),
+        }
     } else {
         create_parent(target)?;
-        write_atomically_with(target, |f| copy_hashing(path, &mut src, target, f))?
+        match write_atomically_with(target, |f| copy_hashing(path, &mut src, target, f)) {
+            Ok(digest) => digest,
+            // Failing to read an input (unlike failing to write) concerns that input alone.
+            Err(Error::Io {
+                path: failed,
+                source,
+            }) if failed == path => {
+                let d = error_diag(path, None, format!("{CANNOT_READ} {source}"));
+                return Ok((None, vec![d]));
+            }
+            Err(e) => return Err(e),
+        }
     };
     let entry = FileEntry {
         source: path.display().to_string(),
@@ -1891,6 +1949,14 @@ fn clean_one(
         notes,
     } = match result {
         Ok(c) => c,
+        // A JSONL file that cannot be read whole (a corrupt or cut archive) keeps its bytes.
+        Err(d) if input.jsonl => {
+            let why = skipped.unwrap_or(&d.message).to_string();
+            let (outcome, mut notes) =
+                copy_unchanged(&input.path, rel_s, path_base64, &target, why, opts)?;
+            notes.push(d);
+            return Ok((outcome, notes));
+        }
         Err(d) => return Ok((None, vec![d])),
     };
     let old: &[u8] = match (&content, docs.first()) {
@@ -2014,7 +2080,7 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
         ..config.clone()
     };
     let (report, mut diagnostics, docs) = crate::pipeline::run_with_documents(paths, &config)?;
-    let decisions = decide(&report, &docs, opts);
+    let decisions = decide(&report, &docs, &config, opts);
     let mut by_file: HashMap<&Path, Vec<&Document>> = HashMap::new();
     for d in &docs {
         by_file.entry(reading_order(d).0).or_default().push(d);
@@ -2383,6 +2449,14 @@ mod tests {
         assert_eq!(
             removed("Kept.\n\nShared words.\n\n* * *\n", &["Shared words"]),
             ["Shared words.\n\n"]
+        );
+        // A scene break in the paragraph that goes is not its punctuation.
+        assert_eq!(
+            removed(
+                "Kept.\n\nShared words.\n* * *\n\nKept too.\n",
+                &["Shared words"]
+            ),
+            ["Shared words.\n"]
         );
     }
 }

@@ -314,7 +314,7 @@ fn clean_summary(o: &clean::Outcome, out: &Path, dry_run: bool) -> String {
         report::count(o.spans_removed, "span", "spans")
     );
     if o.files_copied > 0 {
-        written.push_str(&format!(", {} copied unchanged", o.files_copied));
+        written.push_str(&format!("; {} copied unchanged", o.files_copied));
     }
     let files = report::count(o.files, "file", "files");
     let mut parts = vec![if dry_run {
@@ -329,14 +329,22 @@ fn clean_summary(o: &clean::Outcome, out: &Path, dry_run: bool) -> String {
             out.display()
         )
     }];
+    let dropped = |n: usize, what: String| {
+        let kind = if n == 1 {
+            "a near-duplicate"
+        } else {
+            "near-duplicates"
+        };
+        format!("{what} dropped as {kind}")
+    };
     if o.files_dropped > 0 {
-        parts.push(format!("{} dropped as near-duplicates", o.files_dropped));
+        parts.push(dropped(o.files_dropped, o.files_dropped.to_string()));
     }
     let records = o.documents_dropped.saturating_sub(o.files_dropped);
     if records > 0 {
-        parts.push(format!(
-            "{} dropped as near-duplicates",
-            report::count(records, "JSONL record", "JSONL records")
+        parts.push(dropped(
+            records,
+            report::count(records, "JSONL record", "JSONL records"),
         ));
     }
     let unwritten = o.files.saturating_sub(o.files_written + o.files_dropped);
@@ -421,7 +429,7 @@ mod tests {
         };
         assert_eq!(
             clean_summary(&o, Path::new("O"), false),
-            "dedupe: wrote 5 of 10 files to O (0 changed: 0 spans removed, 1 copied unchanged); \
+            "dedupe: wrote 5 of 10 files to O (0 changed: 0 spans removed; 1 copied unchanged); \
              4 dropped as near-duplicates; 2 JSONL records dropped as near-duplicates; \
              1 not written (see above); 6748 bytes removed in all; manifest O/m.json"
         );

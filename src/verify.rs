@@ -9,6 +9,11 @@ use rayon::prelude::*;
 /// Slack for comparing a computed ratio with a threshold typed in decimal.
 const EPSILON: f64 = 1e-12;
 
+/// Whether Jaccard `j` reaches `threshold` (typed in decimal, so with a little slack).
+pub fn reaches(j: f64, threshold: f64) -> bool {
+    j + EPSILON >= threshold
+}
+
 /// A verified pair, `a < b`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Pair {
@@ -55,7 +60,7 @@ where
         .par_iter()
         .filter_map(|&(a, b)| {
             let j = exact(a, b);
-            (j + EPSILON >= threshold).then(|| Pair {
+            reaches(j, threshold).then(|| Pair {
                 a,
                 b,
                 jaccard: j,

@@ -385,7 +385,7 @@ fn gzipped_jsonl_is_written_gzipped_and_restored() {
         .unwrap();
     assert!(cleaned.len() < plain.len());
 
-    // A truncated archive: one error, said once, and nothing written for it.
+    // A truncated archive: one error, said once, and the file copied as it is.
     let whole = fs::read(c.path().join("in/docs.jsonl.gz")).unwrap();
     c.file("cut/docs.jsonl.gz", &whole[..whole.len() / 2]);
     let out = dedupe(c.path(), &["clean", "cut", "--out", "cut-out"]);
@@ -396,7 +396,11 @@ fn gzipped_jsonl_is_written_gzipped_and_restored() {
         .filter(|l| l.contains("docs.jsonl.gz") && l.contains("error"))
         .count();
     assert_eq!(errors, 1, "{said}");
-    assert!(!c.path().join("cut-out/docs.jsonl.gz").exists());
+    assert!(said.contains("copied unchanged"), "{said}");
+    assert_eq!(
+        fs::read(c.path().join("cut-out/docs.jsonl.gz")).unwrap(),
+        &whole[..whole.len() / 2]
+    );
 }
 
 /// `--html` and `--manifest` write through a symbolic link and into a pipe, never replacing
@@ -884,6 +888,36 @@ fn versions(c: &Corpus) {
     }
 }
 
+/// Of more copies of a text than an LSH bucket lists every pair of (64), each is listed with the
+/// first in name order only. When a near-duplicate read before them drops that one, the other
+/// copies are still dropped: compared with the kept document directly.
+#[test]
+fn drop_duplicates_drops_every_copy_of_a_large_group() {
+    let c = Corpus::new();
+    let mut w = Words::new(11);
+    let text = w.text(300, 3000);
+    let mut near = text.clone();
+    near[100] = "changed".into();
+    let record = |id: &str, words: &[String]| {
+        format!(
+            "{}\n",
+            serde_json::json!({"id": id, "text": words.join(" ")})
+        )
+    };
+    // Read first, named last: `in/d.jsonl#zzz`.
+    let mut lines = record("zzz", &near);
+    for i in 0..100 {
+        lines.push_str(&record(&format!("c{i:03}"), &text));
+    }
+    c.file("in/d.jsonl", &lines);
+    let m = round_trip(&c, "in", &["--drop-duplicates", "--remove", "none"]);
+    let cleaned = fs::read_to_string(c.path().join("out/d.jsonl")).unwrap();
+    assert_eq!(cleaned, record("zzz", &near), "{m}");
+    let cluster = &m["clusters"][0];
+    assert_eq!(cluster["kept"], "in/d.jsonl#zzz");
+    assert!(cluster.get("also_kept").is_none(), "{cluster}");
+}
+
 /// Each dropped document is a verified near-duplicate of one that is kept, so a chain of
 /// versions keeps every other one instead of dropping all but the first.
 #[test]
@@ -971,8 +1005,8 @@ fn a_removed_passage_takes_its_stray_punctuation_along() {
         "in/a.txt",
         format!("Morning report from the valley.\n\n{quote}\n\nThat was the end of the meeting.\n"),
     );
-    // The quote as a paragraph of its own; its words, with a full stop on a line of its own;
-    // and its words ending a line that keeps other text ("(see above)" loses nothing).
+    // The quote as a paragraph of its own, before a scene break that stays; its words, with a
+    // full stop on a line of its own, before a paragraph whose "(see above)" loses nothing.
     c.file(
         "in/b.txt",
         format!(
@@ -1043,7 +1077,7 @@ fn inputs_the_analysis_skips_are_copied_and_restored() {
         "{err}"
     );
     assert!(
-        err.contains("wrote 3 of 3 files to x (0 changed: 0 spans removed, 2 copied unchanged)"),
+        err.contains("wrote 3 of 3 files to x (0 changed: 0 spans removed; 2 copied unchanged)"),
         "{err}"
     );
 
