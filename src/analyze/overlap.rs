@@ -546,7 +546,7 @@ impl Members {
                         .iter()
                         .zip(first..)
                         .take_while(move |(s, _)| s.doc() != last)
-                        .filter(move |(_, at)| pairs_later >> (at - first) & 1 == 1)
+                        .filter(move |(_, at)| pairs_later.get(at - first))
                         .map(move |(s, at)| {
                             let member = Member {
                                 at: index(at),
@@ -610,24 +610,52 @@ fn seeds_of(doc: u32, seg: &Segmented, stop: &StopWords, mut emit: impl FnMut(u6
 /// `group[i]`. Copies of one document (a near-duplicate cluster) pair with its first only (see
 /// [`PairHits::collect`]), so a copy followed only by copies of its cluster has no partner, and
 /// walking the group for it would find none (sixty copies of a long text: 3.0 s against 0.1).
-fn pairs_later(group: &[Seed], copy_of: &[u32]) -> u128 {
-    if group.len() > 128 {
-        return u128::MAX;
-    }
+fn pairs_later(group: &[Seed], copy_of: &[u32]) -> Bits {
+    let mut bits = Bits::new(group.len());
     let cluster = |s: &Seed| copy_of[s.doc() as usize];
-    let (mut mask, mut later, mut mixed) = (0u128, None, false);
+    let (mut later, mut mixed) = (None, false);
     for (i, s) in group.iter().enumerate().rev() {
         let mine = cluster(s);
         let first = mine == s.doc();
         if later.is_some_and(|c| first || mixed || c != mine) {
-            mask |= 1 << i;
+            bits.set(i);
         }
         match later {
             None => later = Some(mine),
             Some(c) => mixed |= c != mine,
         }
     }
-    mask
+    bits
+}
+
+/// A set of small numbers: in one word below 128 (nearly every group of seeds), else a list.
+enum Bits {
+    Word(u128),
+    List(Vec<bool>),
+}
+
+impl Bits {
+    fn new(len: usize) -> Bits {
+        if len <= 128 {
+            Bits::Word(0)
+        } else {
+            Bits::List(vec![false; len])
+        }
+    }
+
+    fn set(&mut self, i: usize) {
+        match self {
+            Bits::Word(w) => *w |= 1 << i,
+            Bits::List(l) => l[i] = true,
+        }
+    }
+
+    fn get(&self, i: usize) -> bool {
+        match self {
+            Bits::Word(w) => w >> i & 1 == 1,
+            Bits::List(l) => l[i],
+        }
+    }
 }
 
 /// Whether a group of equal seeds (sorted by document) is evidence of reuse between its
@@ -636,24 +664,25 @@ fn pairs_later(group: &[Seed], copy_of: &[u32]) -> u128 {
 /// each one's near-duplicate cluster) count once: seventeen copies of an article share all their
 /// words, not a common phrase.
 fn pairs_documents(group: &[Seed], copy_of: &[u32], max_docs: usize) -> bool {
-    // A phrase repeated many times inside documents multiplies hits; cap the group too.
-    if group.len() < 2
-        || group[0].doc() == group[group.len() - 1].doc()
-        || group.len() > 4 * max_docs
-    {
+    let n = group.len();
+    if n < 2 || group[0].doc() == group[n - 1].doc() {
         return false;
     }
     let docs = 1 + group
         .windows(2)
         .filter(|w| w[0].doc() != w[1].doc())
         .count();
-    if docs <= max_docs {
+    // A phrase repeated many times inside documents multiplies hits; cap the group too.
+    if docs <= max_docs && n <= 4 * max_docs {
         return true;
     }
-    let mut originals: Vec<u32> = group.iter().map(|s| copy_of[s.doc() as usize]).collect();
-    originals.sort_unstable();
-    originals.dedup();
-    originals.len() <= max_docs
+    // Copies pair with their cluster's first only, so a cluster's entries make hits in
+    // proportion to their number, and only entries of different clusters multiply.
+    let mut clusters: Vec<u32> = group.iter().map(|s| copy_of[s.doc() as usize]).collect();
+    clusters.sort_unstable();
+    let sizes: Vec<usize> = clusters.chunk_by(|x, y| x == y).map(<[u32]>::len).collect();
+    let across = (n * n - sizes.iter().map(|s| s * s).sum::<usize>()) / 2;
+    sizes.len() <= max_docs && across <= 8 * max_docs * max_docs && n <= 4 * docs
 }
 
 struct Open {
@@ -991,6 +1020,17 @@ mod tests {
         let found = find(&refs, &two, PARAMS);
         // Nine documents in each: 81 pairs across, 8 within each.
         assert_eq!(found.len(), 9 * 9 + 2 * 8);
+        // More copies than a seed may occur times (4 × `max_docs`), and one other document
+        // quoting them: still found, the copies with their first and the other with each.
+        let n = 4 * PARAMS.max_docs + 6;
+        let texts: Vec<String> = (0..=n)
+            .map(|i| format!("zulu{i} yankee{i} xray{i}. {QUOTE}."))
+            .collect();
+        let segs: Vec<Segmented> = texts.iter().map(|t| Segmented::new(t)).collect();
+        let refs: Vec<&Segmented> = segs.iter().collect();
+        let mut copy_of = vec![0; n];
+        copy_of.push(n as u32);
+        assert_eq!(find(&refs, &copy_of, PARAMS).len(), (n - 1) + n);
         for p in found {
             let (ca, cb) = (two[p.a.0 as usize], two[p.b.0 as usize]);
             assert!(ca != cb || p.a.0 == ca, "{p:?}");
