@@ -121,7 +121,28 @@ impl MinHasher {
     }
 
     fn densify(&self, bins: &mut [u32], filled: &[bool]) {
-        for i in 0..bins.len() {
+        let n = bins.len();
+        // Fallback when every probe missed: the next filled bin in circular order. Both
+        // documents of a pair with equal sets take the same path, so equality holds. Found for
+        // every bin in one pass, the first time it is needed: probes miss most when few bins are
+        // filled, and scanning for each empty bin made a two-word document cost O(n²).
+        let mut next: Vec<usize> = Vec::new();
+        let next_filled = |next: &mut Vec<usize>, i: usize| {
+            if next.is_empty() {
+                next.resize(n, 0);
+                // After the last filled bin, the first.
+                let first = (0..n).find(|&p| filled[p]);
+                let mut at = first.expect("a non-empty signature has a filled bin");
+                for p in (0..n).rev() {
+                    next[p] = at;
+                    if filled[p] {
+                        at = p;
+                    }
+                }
+            }
+            next[i]
+        };
+        for i in 0..n {
             if filled[i] {
                 continue;
             }
@@ -129,14 +150,7 @@ impl MinHasher {
                 .iter()
                 .map(|&p| p as usize)
                 .find(|&p| filled[p])
-                // Fallback when every probe missed: the next filled bin in circular order. Both
-                // documents of a pair with equal sets take the same path, so equality holds.
-                .unwrap_or_else(|| {
-                    (1..bins.len())
-                        .map(|d| (i + d) % bins.len())
-                        .find(|&p| filled[p])
-                        .expect("a non-empty signature has a filled bin")
-                });
+                .unwrap_or_else(|| next_filled(&mut next, i));
             bins[i] = bins[from];
         }
     }
@@ -198,6 +212,29 @@ mod tests {
         let e = h.signature([]);
         assert!(e.is_empty());
         assert_eq!(e.estimate(&e), 0.0);
+    }
+
+    #[test]
+    fn an_empty_bin_takes_its_first_filled_probe_else_the_next_filled_bin() {
+        let h = MinHasher::new(128, 5);
+        for seed in 0..200u64 {
+            // A few filled bins, so that probes miss and the circular fallback is used.
+            let mut filled = vec![false; 128];
+            for j in 0..1 + seed % 4 {
+                filled[(fmix64(seed * 31 + j) % 128) as usize] = true;
+            }
+            let mut bins: Vec<u32> = (0..128).collect();
+            h.densify(&mut bins, &filled);
+            for i in (0..128).filter(|&i| !filled[i]) {
+                let probed = h.probes[i].iter().map(|&p| p as usize).find(|&p| filled[p]);
+                let next = (1..128).map(|d| (i + d) % 128).find(|&p| filled[p]);
+                assert_eq!(
+                    bins[i] as usize,
+                    probed.or(next).unwrap(),
+                    "seed {seed} bin {i}"
+                );
+            }
+        }
     }
 
     #[test]
