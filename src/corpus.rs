@@ -330,13 +330,30 @@ pub fn is_jsonl_name(path: &Path) -> bool {
     name.ends_with(".jsonl") || name.ends_with(".ndjson")
 }
 
+/// What tells a directory apart from the others on the way down: its device and inode, else
+/// (on file systems without inode numbers) its canonical path. Device and inode come with one
+/// `stat`; a canonical path takes a `readlink` per level, which made walking a tree 500 levels
+/// deep take 3.6 s.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum DirKey {
+    Id(u64, u64),
+    Path(PathBuf),
+}
+
+fn dir_key(dir: &Path) -> io::Result<DirKey> {
+    match file_id(&fs::metadata(dir)?) {
+        Some((dev, ino)) => Ok(DirKey::Id(dev, ino)),
+        None => fs::canonicalize(dir).map(DirKey::Path),
+    }
+}
+
 fn walk(
     dir: &Path,
-    ancestors: &mut HashSet<PathBuf>,
+    ancestors: &mut HashSet<DirKey>,
     files: &mut Vec<(PathBuf, FileId)>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let canonical = match fs::canonicalize(dir) {
+    let canonical = match dir_key(dir) {
         Ok(c) => c,
         Err(e) => {
             diags.push(diag(
