@@ -277,7 +277,7 @@ pub fn word_hashes<'a>(text: &str, room: &'a mut Vec<u64>) -> &'a [u64] {
 /// Calls `f(start, end, hash)` for every word of `text`, in order.
 ///
 /// ASCII text takes the fast path; only the stretches around non-ASCII characters go through
-/// UAX #29 (see [`next_unicode_stretch`]). A curly quote or a dash in a line used to send the
+/// UAX #29. A curly quote or a dash in a line used to send the
 /// whole line there, and a JSONL document is one line: on web text where a fifth of the
 /// documents hold such a character, that doubled the time of the doc-level mode.
 pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize, u64)) {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Index of a document in a [`Corpus`](crate::corpus::Corpus), in sorted-name order.
+/// Index of a document in a corpus, in sorted-name order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DocId(pub u32);
 

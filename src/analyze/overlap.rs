@@ -114,7 +114,7 @@ pub struct StopWords {
 }
 
 impl StopWords {
-    /// The stop words of [`STOP_WORDS`].
+    /// The built-in list of common English function words.
     pub fn new() -> StopWords {
         let hashes: AHashSet<u64> = STOP_WORDS
             .iter()

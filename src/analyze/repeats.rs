@@ -45,7 +45,7 @@ pub struct Repeat {
 /// the paragraphs it matches it points at the first with the same words; else at the earliest
 /// paragraph that repeats nothing (so copies of one paragraph point at its first occurrence, which
 /// `clean` keeps); else at the earliest copy. Candidates come from the ends of each sketch key's
-/// list (see [`WINDOW`]), so a paragraph is compared with a few hundred others at most, and
+/// list (32 from each end), so a paragraph is compared with a few hundred others at most, and
 /// every repeat reported was compared in full.
 pub fn find(seg: &Segmented, threshold: f64, shingle: usize) -> Vec<Repeat> {
     let para = |i: usize| &seg.words[seg.paragraphs[i].words.clone()];
