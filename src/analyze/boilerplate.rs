@@ -109,7 +109,7 @@ pub fn recurrence_bar(n: usize) -> usize {
 /// times recurs nowhere, and cleaning it must not empty it.
 pub fn find(docs: &[(&str, &Segmented)], copy_of: &[u32]) -> Vec<Vec<Segment>> {
     // Every paragraph's template, made once: counted across the corpus, then looked up.
-    let templates: Vec<Vec<u64>> = docs
+    let templates: Vec<Vec<Option<u64>>> = docs
         .par_iter()
         .map(|(text, seg)| {
             seg.paragraphs
@@ -122,47 +122,53 @@ pub fn find(docs: &[(&str, &Segmented)], copy_of: &[u32]) -> Vec<Vec<Segment>> {
     docs.par_iter()
         .zip(&templates)
         .map(|((text, seg), templates)| {
-            let recurs: Vec<bool> = templates.iter().map(|t| recurring.contains(t)).collect();
+            let recurs: Vec<bool> = templates
+                .iter()
+                .map(|t| t.is_some_and(|t| recurring.contains(&t)))
+                .collect();
             in_document(text, seg, &recurs)
         })
         .collect()
 }
 
-/// The template key of a paragraph: its word hashes, with every word holding a digit masked.
-fn template(text: &str, seg: &Segmented, p: &Paragraph) -> u64 {
+/// The template key of a paragraph: its word hashes, with every word holding a digit masked;
+/// none when every word is masked (or there is none): a row of figures is data, and any two of
+/// as many figures would share one template.
+fn template(text: &str, seg: &Segmented, p: &Paragraph) -> Option<u64> {
     let mask = hash_bytes(b"#");
-    combine_all(seg.words[p.words.clone()].iter().map(|w| {
-        let s = &text.as_bytes()[w.start as usize..w.end as usize];
-        if s.iter().any(u8::is_ascii_digit) {
+    let words = &seg.words[p.words.clone()];
+    let digits = |w: &crate::segment::Word| {
+        text.as_bytes()[w.start as usize..w.end as usize]
+            .iter()
+            .any(u8::is_ascii_digit)
+    };
+    if words.iter().all(digits) {
+        return None;
+    }
+    Some(combine_all(words.iter().map(|w| {
+        if digits(w) {
             mask
         } else {
             w.hash
         }
-    }))
+    })))
 }
 
 /// The templates (`templates[d][i]` of paragraph `i` of document `d`) found in at least
 /// [`recurrence_bar`] documents that are not copies of one another (`copy_of`).
 fn recurring_templates(
     docs: &[(&str, &Segmented)],
-    templates: &[Vec<u64>],
+    templates: &[Vec<Option<u64>>],
     copy_of: &[u32],
 ) -> ahash::AHashSet<u64> {
     let bar = recurrence_bar(docs.len());
     if docs.len() < bar {
         return Default::default();
     }
-    let mut keys: Vec<(u64, u32)> = docs
+    let mut keys: Vec<(u64, u32)> = templates
         .par_iter()
-        .zip(templates)
         .enumerate()
-        .flat_map_iter(|(d, ((_, seg), templates))| {
-            seg.paragraphs
-                .iter()
-                .zip(templates)
-                .filter(|(p, _)| p.word_count() > 0)
-                .map(move |(_, &t)| (t, copy_of[d]))
-        })
+        .flat_map_iter(|(d, templates)| templates.iter().flatten().map(move |&t| (t, copy_of[d])))
         .collect();
     keys.par_sort_unstable();
     keys.dedup();
@@ -854,6 +860,32 @@ mod tests {
         assert!(found.iter().all(|f| f.len() == 1), "{found:?}");
         let found = find(&docs, &[0, 0, 2, 2, 2, 2]);
         assert!(found.iter().all(Vec::is_empty), "{found:?}");
+    }
+
+    #[test]
+    fn rows_of_figures_do_not_recur_but_templates_around_figures_do() {
+        let topics = ["rain", "trade", "chess", "music", "bridges", "taxes"];
+        let texts: Vec<String> = topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                format!(
+                    "This story is about {t} in depth.\n\n{} {} {}\n\nShr {i} cts vs {} cts",
+                    100 + i,
+                    200 * i,
+                    7 * i + 3,
+                    i + 1
+                )
+            })
+            .collect();
+        let segs: Vec<Segmented> = texts.iter().map(|t| Segmented::new(t)).collect();
+        let docs: Vec<(&str, &Segmented)> = texts.iter().map(|t| t.as_str()).zip(&segs).collect();
+        let found = find(&docs, &[0, 1, 2, 3, 4, 5]);
+        for (f, text) in found.iter().zip(&texts) {
+            let flagged: Vec<&str> = f.iter().map(|s| &text[s.span.range()]).collect();
+            assert_eq!(flagged.len(), 1, "{flagged:?}");
+            assert!(flagged[0].starts_with("Shr "), "{flagged:?}");
+        }
     }
 
     #[test]
