@@ -331,8 +331,9 @@ pub struct Dropped {
     pub kept: String,
     /// Why that one was kept.
     pub why: String,
-    /// Exact Jaccard of the two: they always form a reported pair (the field is optional only
-    /// for manifests written before that was so).
+    /// Exact Jaccard of the two: a reported pair, or compared directly when the pairs listed do
+    /// not link them (see `choose_kept`). Optional only for manifests written before it always
+    /// was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jaccard: Option<f64>,
 }

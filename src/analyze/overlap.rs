@@ -191,7 +191,9 @@ struct Hit {
 /// partition is sorted on its own, in cache, and in parallel with the others.
 const PARTITION_BITS: u32 = 12;
 
-/// Finds the passages shared by documents of `docs` (indexed by [`DocId`]).
+/// Finds the passages shared by documents of `docs` (indexed by [`DocId`]); `copy_of[d]` is the
+/// first (smallest) document of `d`'s near-duplicate cluster, `d` itself when it has none.
+/// Copies of one document count once towards `max_docs`, and pair with their first only.
 ///
 /// The seeds are partitioned by hash and each partition sorted, so that equal seeds lie
 /// together; a group of equal seeds from two or more documents pairs them. Each document then
@@ -303,17 +305,10 @@ impl PairHits {
         self.partners.clear();
         self.counts.clear();
         // The rest of each member's group: groups are sorted by document, so it is `a` or later.
-        // Copies of one document (a near-duplicate cluster) pair with its first only: they share
-        // nearly all their text, so every pair of sixty copies of a long text made 1,770
-        // passages of all of it (5 s for 12 MB, not 0.2), saying no more than 59 do.
-        // (The first is the cluster's smallest document, so `a` is it, or no pair of them is.)
-        let cluster = |d: u32| copy_of[d as usize];
         let partners_of = move |m: &Member| {
             seeds[m.at as usize + 1..m.group_end as usize]
                 .iter()
-                .filter(move |y| {
-                    y.doc() != a && (cluster(y.doc()) != cluster(a) || cluster(a) == a)
-                })
+                .filter(move |y| y.doc() != a && may_pair(copy_of, a, y.doc()))
         };
         // Members in position order, so that each pair's hits come out in position order.
         self.members.clear();
@@ -606,10 +601,18 @@ fn seeds_of(doc: u32, seg: &Segmented, stop: &StopWords, mut emit: impl FnMut(u6
     }
 }
 
-/// Which seeds of a group (sorted by document) pair their document with a later one: bit `i` for
-/// `group[i]`. Copies of one document (a near-duplicate cluster) pair with its first only (see
-/// [`PairHits::collect`]), so a copy followed only by copies of its cluster has no partner, and
-/// walking the group for it would find none (sixty copies of a long text: 3.0 s against 0.1).
+/// Whether documents `a < b` are compared: copies of one document (a near-duplicate cluster)
+/// pair with its first only. They share nearly all their text, so every pair of sixty copies of
+/// a long text made 1,770 passages of all of it (5 s for 12 MB, not 0.2), saying no more than
+/// 59 do. (The first is the cluster's smallest document, so `a` is it, or neither is.)
+fn may_pair(copy_of: &[u32], a: u32, b: u32) -> bool {
+    copy_of[a as usize] != copy_of[b as usize] || copy_of[a as usize] == a
+}
+
+/// Which seeds of a group (sorted by document) pair their document with a later one
+/// ([`may_pair`]): bit `i` for `group[i]`. A copy followed only by copies of its cluster has no
+/// partner, and walking the group for it would find none (sixty copies of a long text: 3.0 s
+/// against 0.1).
 fn pairs_later(group: &[Seed], copy_of: &[u32]) -> Bits {
     let mut bits = Bits::new(group.len());
     let cluster = |s: &Seed| copy_of[s.doc() as usize];
