@@ -73,6 +73,11 @@ fn message(err: &anyhow::Error) -> String {
     message
 }
 
+/// An HTML report larger than this draws a warning: browsers grow slow past a hundred megabytes or
+/// so of page (it holds every document's text and every shared passage side by side, about 20×
+/// the input on a corpus whose documents share much).
+const HTML_WARN_BYTES: usize = 64 << 20;
+
 /// Fails when `--html` names one of the inputs (or a link to one): the page would replace a
 /// document.
 fn refuse_input(html: &Path, inputs: &[Input]) -> anyhow::Result<()> {
@@ -242,7 +247,16 @@ fn run(args: &cli::Args) -> anyhow::Result<Exit> {
         eprintln!("dedupe: {d}");
     }
     if let Some(path) = &args.html {
-        clean::write_output(path, report::html::render(&report, &docs).as_bytes())?;
+        let page = report::html::render(&report, &docs);
+        if page.len() > HTML_WARN_BYTES {
+            eprintln!(
+                "dedupe: warning: the HTML report {} is {} MB; a browser may take minutes to open \
+                 it (fewer documents, or --only, make it smaller)",
+                path.display(),
+                page.len() >> 20
+            );
+        }
+        clean::write_output(path, page.as_bytes())?;
     }
     let printed = if args.json {
         print_with(|out| report::json::write(&report, out))?
