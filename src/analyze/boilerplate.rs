@@ -195,7 +195,15 @@ fn lower_words(text: &str, seg: &Segmented, p: &Paragraph) -> Vec<String> {
 fn in_document(text: &str, seg: &Segmented, recurs: &[bool]) -> Vec<Segment> {
     let paras = &seg.paragraphs;
     let nav = navigation_runs(text, seg);
-    let first_content = paras.iter().position(|p| p.word_count() > 0).unwrap_or(0);
+    // The first paragraph with words is the headline, unless it is a short call to action
+    // ("Advertisement", "Subscribe to our newsletter") that opens the page.
+    let first_content = paras
+        .iter()
+        .position(|p| {
+            p.word_count() > HEADLINE_CALL_WORDS
+                || (p.word_count() > 0 && !opens_with_call(&lower_words(text, seg, p)))
+        })
+        .unwrap_or(0);
     let mut cues: Vec<Option<Segment>> = paras
         .iter()
         .enumerate()
@@ -383,6 +391,17 @@ fn layout(text: &str, paras: &[Paragraph], first_content: usize, cues: &mut [Opt
             }
         }
     }
+}
+
+/// A page's first paragraphs that open with a call to action and are at most this long are calls
+/// to action, not its headline.
+const HEADLINE_CALL_WORDS: usize = 8;
+
+/// Whether `words` (lower-cased) open with a call to action.
+fn opens_with_call(words: &[String]) -> bool {
+    CALLS
+        .iter()
+        .any(|c| words.len() >= c.len() && words[..c.len()] == **c)
 }
 
 /// Phrases that mark a short paragraph as a call to action.
@@ -742,6 +761,23 @@ mod tests {
     #[test]
     fn headlines_and_subheadings_are_content() {
         let text = format!("HARRIS AIMS TO TACKLE ROOT CAUSES OF MIGRATION\n\n{BODY}\n\nKamala Harris's goal\n\n{BODY}");
+        assert!(reasons(&text).is_empty(), "{:?}", reasons(&text));
+    }
+
+    #[test]
+    fn a_call_to_action_opening_the_page_is_not_its_headline() {
+        // Taken as the headline, the call was kept and the real headline after it flagged as
+        // another story's, inserted.
+        let text =
+            format!("Advertisement\n\nHARRIS AIMS TO TACKLE ROOT CAUSES OF MIGRATION\n\n{BODY}");
+        assert_eq!(
+            reasons(&text),
+            [("Advertisement".to_string(), Reason::CallToAction)]
+        );
+        // A headline that merely starts like one, but is long, stays.
+        let text = format!(
+            "Sign up for flu shots now, health officials urge residents of the county\n\n{BODY}"
+        );
         assert!(reasons(&text).is_empty(), "{:?}", reasons(&text));
     }
 
