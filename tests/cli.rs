@@ -709,3 +709,40 @@ fn doc_level_mode_rereads_only_candidates_and_agrees_with_the_full_analysis() {
             .any(|w| w.as_str().unwrap().contains(":3: malformed JSON")));
     }
 }
+
+#[test]
+fn a_passage_with_every_copy_of_an_article_is_one_line_of_the_text_report() {
+    let mut w = Words::new(11);
+    let article = w.text(300, 5000).join(" ");
+    let quote = w.text(60, 5000).join(" ");
+    let c = Corpus::new();
+    for name in ["copy1.txt", "copy2.txt", "copy3.txt"] {
+        c.file(name, format!("{article}\n\n{quote}\n"));
+    }
+    c.file(
+        "quoting.txt",
+        format!("{}\n\n{quote}\n", w.text(200, 5000).join(" ")),
+    );
+    let out = dedupe(c.path(), &["."]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let quoting: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("  ./quoting.txt"))
+        .collect();
+    assert_eq!(quoting.len(), 1, "{text}");
+    assert!(
+        quoting[0]
+            .contains("shared with ./copy1.txt:3 (similarity 1.00) and 2 near-duplicates of it: "),
+        "{text}"
+    );
+    // The JSON lists every passage.
+    let report = json(&dedupe(c.path(), &[".", "--json"]));
+    let with_quoting = report["overlaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["b"]["path"] == "./quoting.txt")
+        .count();
+    assert_eq!(with_quoting, 3);
+}

@@ -86,26 +86,56 @@ pub fn render_color(report: &Report, color: bool) -> String {
             ),
         });
     }
+    // The passages of one place in a document with several members of one near-duplicate
+    // cluster are one line, naming the first and counting the others: a document quoting an
+    // article held in ten copies has one line, not ten.
+    let cluster_of: std::collections::HashMap<&str, usize> = report
+        .clusters
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| c.members.iter().map(move |m| (m.as_str(), i)))
+        .collect();
+    let mut places: std::collections::HashMap<(&str, [usize; 2], usize), usize> =
+        Default::default();
+    // Each document's line counts and quotes its own side of the passage.
+    let mut sides = Vec::new();
     for o in &report.overlaps {
-        // Each document's line counts and quotes its own side of the passage.
-        let sides = [
+        for (me, other, words, quote) in [
             (&o.a, &o.b, o.words, excerpt(&o.text)),
             (&o.b, &o.a, o.b_words, o.b_excerpt.clone()),
-        ];
-        for (me, other, words, quote) in sides {
-            per_doc.entry(&me.path).or_default().push(Line {
-                first_line: me.lines[0],
-                byte: me.bytes[0],
-                text: format!(
-                    "{}: {}: {words} words shared with {} (similarity {}): {}",
-                    loc(&me.path, me.lines),
-                    p.overlap("overlap"),
-                    loc(&other.path, other.lines),
-                    two(o.similarity),
-                    p.dim(&quote)
-                ),
-            });
+        ] {
+            if let Some(&cluster) = cluster_of.get(other.path.as_str()) {
+                let key = (me.path.as_str(), me.bytes, cluster);
+                if let Some(&first) = places.get(&key) {
+                    let (_, _, _, _, _, more): &mut (_, _, _, _, _, usize) = &mut sides[first];
+                    *more += 1;
+                    continue;
+                }
+                places.insert(key, sides.len());
+            }
+            sides.push((me, other, words, quote, o.similarity, 0));
         }
+    }
+    for (me, other, words, quote, similarity, more) in sides {
+        let also = match more {
+            0 => String::new(),
+            n => format!(
+                " and {}",
+                count(n, "near-duplicate of it", "near-duplicates of it")
+            ),
+        };
+        per_doc.entry(&me.path).or_default().push(Line {
+            first_line: me.lines[0],
+            byte: me.bytes[0],
+            text: format!(
+                "{}: {}: {words} words shared with {} (similarity {}){also}: {}",
+                loc(&me.path, me.lines),
+                p.overlap("overlap"),
+                loc(&other.path, other.lines),
+                two(similarity),
+                p.dim(&quote)
+            ),
+        });
     }
     for (path, block) in repeat_blocks(report) {
         let kind = if block.min_similarity >= 1.0 {
