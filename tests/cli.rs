@@ -284,6 +284,33 @@ fn output_is_the_same_for_any_thread_count_and_argument_order() {
     assert_eq!(one, run("8", &reversed));
 }
 
+#[test]
+fn a_thread_count_out_of_range_in_the_environment_is_refused_with_a_warning() {
+    let run = |threads: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dedupe"))
+            .args(["--json", "seeds/"])
+            .current_dir(root())
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap()
+    };
+    let normal = run("2");
+    assert_eq!(stderr(&normal), "");
+    // 99999 threads would take minutes to start; "abc" was silently ignored.
+    for bad in ["99999", "abc", "-1"] {
+        let out = run(bad);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!(
+                "warning: RAYON_NUM_THREADS={bad} is not a number from 1 to 1024"
+            )),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(out.stdout, normal.stdout);
+    }
+}
+
 /// A document of `n` words and a copy with `changes` words replaced, spread evenly.
 fn variant(base: &[String], changes: usize) -> String {
     let mut v = base.to_vec();
