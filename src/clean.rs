@@ -83,7 +83,17 @@ impl Remove {
             all_boilerplate: false,
             boilerplate: Vec::new(),
         };
-        for word in list.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+        let words: Vec<&str> = list.split(',').map(str::trim).collect();
+        if words.iter().all(|w| w.is_empty()) {
+            // Like `--only ""`: an empty list is a slip (an unset variable), not a choice;
+            // `none` says it.
+            return Err(
+                "empty list: name what to remove (repeats, overlaps, boilerplate, a boilerplate \
+                 reason) or none"
+                    .to_string(),
+            );
+        }
+        for word in words.into_iter().filter(|w| !w.is_empty()) {
             match word {
                 "none" => {}
                 "repeats" | "repeat" => r.repeats = true,

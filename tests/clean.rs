@@ -823,6 +823,12 @@ fn remove_chooses_what_goes() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown kind"));
+    // So is an empty list (an unset variable), where `none` says "remove nothing".
+    for empty in ["", ",", " , "] {
+        let out = dedupe(c.path(), &["clean", "in", "--out", "x", "--remove", empty]);
+        assert_eq!(out.status.code(), Some(2), "{empty:?}");
+        assert!(stderr(&out).contains("empty list"), "{}", stderr(&out));
+    }
 }
 
 #[test]
