@@ -2300,7 +2300,40 @@ fn rebuild_jsonl(
 
 /// Copies back a file [`clean`] copied unchanged, streaming (it may be large), and refuses it
 /// (writing nothing) when it no longer matches the original's digest.
+/// Whether `target` holds the original already (decompressed, for `gz`), so that restoring
+/// need not write it; `false` when it does not exist.
+///
+/// # Errors
+///
+/// When it exists and holds something else: restoring never overwrites a file that is not the
+/// original (an original edited since cleaning, say).
+fn holds_original(target: &Path, original: &Digest, gz: bool) -> Result<bool> {
+    let found = if gz {
+        read_content(target, true).map(|bytes| Digest::of(&bytes))
+    } else {
+        fs::File::open(target).and_then(|mut f| {
+            copy_hashing(target, &mut f, target, &mut std::io::sink())
+                .map_err(|e| std::io::Error::other(e.to_string()))
+        })
+    };
+    match found {
+        Ok(digest) if digest == *original => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        _ => Err(io_err(
+            target,
+            std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "exists and is not the original; not overwritten (move it away, or restore into \
+                 another directory)",
+            ),
+        )),
+    }
+}
+
 fn restore_copy(source: &Path, target: &Path, original: &Digest) -> Result<()> {
+    if holds_original(target, original, false)? {
+        return Ok(());
+    }
     let mut src = fs::File::open(source).map_err(|e| io_err(source, e))?;
     create_parent(target)?;
     write_atomically_with(target, |f| {
@@ -2349,6 +2382,9 @@ pub fn restore(cleaned: &Path, manifest: Option<&Path>, out: &Path) -> Result<Re
             let gz = entry.format == "jsonl.gz";
             let source = cleaned.join(&rel);
             let target = out.join(&rel);
+            if entry.format != COPY && holds_original(&target, &entry.original, gz)? {
+                return Ok(());
+            }
             if entry.format == COPY {
                 return restore_copy(&source, &target, &entry.original);
             }

@@ -845,6 +845,30 @@ fn restore_refuses_a_cleaned_file_that_was_edited() {
     assert_restore_refuses_an_edit(&c, "back");
 }
 
+#[test]
+fn restore_never_overwrites_a_file_that_is_not_the_original() {
+    let c = Corpus::new();
+    seeds_into(&c, "in", |b| b);
+    assert!(dedupe(c.path(), &["clean", "in", "--out", "out"])
+        .status
+        .success());
+    // Into the inputs themselves, unchanged: nothing to write, and no error.
+    let restore_into_in = || dedupe(c.path(), &["restore", "out", "--out", "in"]);
+    let out = restore_into_in();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // An original edited since cleaning is kept, and the run fails saying so.
+    let p = c.path().join("in").join(P000);
+    fs::write(&p, "edited since").unwrap();
+    let out = restore_into_in();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is not the original; not overwritten"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_to_string(&p).unwrap(), "edited since");
+}
+
 /// `restore out --out BACK` fails, saying a cleaned file changed.
 fn assert_restore_refuses_an_edit(c: &Corpus, back: &str) {
     let out = dedupe(c.path(), &["restore", "out", "--out", back]);
