@@ -11,7 +11,7 @@
 //! (edited or reordered sentences) joined, and weaker second alignments of text already reported
 //! dropped.
 
-use crate::hash::{combine, fmix64, hash_bytes};
+use crate::hash::{combine, combine_all, fmix64, hash_bytes};
 use crate::segment::{Paragraph, Segmented};
 use crate::types::DocId;
 use ahash::AHashSet;
@@ -217,8 +217,9 @@ const PARTITION_BITS: u32 = 12;
 /// (tens of millions when documents share much) are never held at once.
 pub fn find(docs: &[&Segmented], copy_of: &[u32], params: Params) -> Vec<Passage> {
     let stop = StopWords::new();
+    let copies = Copies::new(docs, copy_of);
     let (seeds, bounds) = partitioned_seeds(docs, &stop);
-    let members = Members::of(&seeds, &bounds, copy_of, params.max_docs);
+    let members = Members::of(&seeds, &bounds, &copies, params.max_docs);
     // Each job builds its own `PairHits` (a slot per document): jobs of at least this many
     // documents keep that to a few dozen, where rayon's splitting would otherwise make thousands
     // (at 100k documents, most of the run went to the kernel zeroing their memory).
@@ -236,7 +237,7 @@ pub fn find(docs: &[&Segmented], copy_of: &[u32], params: Params) -> Vec<Passage
                     a as u32,
                     members.of_doc(a),
                     &seeds,
-                    copy_of,
+                    &copies,
                     params.min_seeds,
                 );
                 let mut found = Vec::new();
@@ -311,7 +312,7 @@ impl PairHits {
         a: u32,
         members: impl Iterator<Item = &'m [Member]>,
         seeds: &[Seed],
-        copy_of: &[u32],
+        copies: &Copies,
         min_hits: usize,
     ) {
         for &p in &self.partners {
@@ -323,7 +324,7 @@ impl PairHits {
         let partners_of = move |m: &Member| {
             seeds[m.at as usize + 1..m.group_end as usize]
                 .iter()
-                .filter(move |y| y.doc() != a && may_pair(copy_of, a, y.doc()))
+                .filter(move |y| y.doc() != a && copies.may_pair(a, y.doc()))
         };
         // Members in position order, so that each pair's hits come out in position order.
         self.members.clear();
@@ -533,8 +534,8 @@ struct Members {
 
 impl Members {
     /// The members of `seeds`, whose partitions start at `bounds`.
-    fn of(seeds: &[Seed], bounds: &[usize], copy_of: &[u32], max_docs: usize) -> Members {
-        let num_docs = copy_of.len();
+    fn of(seeds: &[Seed], bounds: &[usize], copies: &Copies, max_docs: usize) -> Members {
+        let num_docs = copies.cluster.len();
         let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 seeds");
         // The members of partition `p` with their documents, in (key, document, position)
         // order.
@@ -546,11 +547,11 @@ impl Members {
                     *at += group.len();
                     Some((first, group))
                 })
-                .filter(move |(_, group)| pairs_documents(group, copy_of, max_docs))
+                .filter(move |(_, group)| pairs_documents(group, copies.cluster, max_docs))
                 .flat_map(move |(first, group)| {
                     let end = index(first + group.len());
                     let last = group[group.len() - 1].doc();
-                    let pairs_later = pairs_later(group, copy_of);
+                    let pairs_later = pairs_later(group, copies);
                     group
                         .iter()
                         .zip(first..)
@@ -615,25 +616,73 @@ fn seeds_of(doc: u32, seg: &Segmented, stop: &StopWords, mut emit: impl FnMut(u6
     }
 }
 
-/// Whether documents `a < b` are compared: copies of one document (a near-duplicate cluster)
-/// pair with its first only. They share nearly all their text, so every pair of sixty copies of
-/// a long text made 1,770 passages of all of it (5 s for 12 MB, not 0.2), saying no more than
-/// 59 do. (The first is the cluster's smallest document, so `a` is it, or neither is.)
-fn may_pair(copy_of: &[u32], a: u32, b: u32) -> bool {
-    copy_of[a as usize] != copy_of[b as usize] || copy_of[a as usize] == a
+/// The near-duplicate clusters, as the passage stage pairs their documents.
+struct Copies<'c> {
+    /// `cluster[d]`: the first (smallest) document of `d`'s cluster, `d` itself when it has none.
+    cluster: &'c [u32],
+    /// `exact[d]`: the first document of `d`'s cluster with the very words of `d`.
+    exact: Vec<u32>,
+    /// Whether a later document has `d` as its `exact`.
+    has_exact: Vec<bool>,
+}
+
+impl Copies<'_> {
+    fn new<'c>(docs: &[&Segmented], cluster: &'c [u32]) -> Copies<'c> {
+        let mut exact: Vec<u32> = (0..cluster.len() as u32).collect();
+        let mut has_exact = vec![false; cluster.len()];
+        let mut clustered = vec![false; cluster.len()];
+        for (d, &first) in cluster.iter().enumerate() {
+            if first as usize != d {
+                clustered[d] = true;
+                clustered[first as usize] = true;
+            }
+        }
+        let mut in_clusters: Vec<(u32, u64, u32)> = (0..cluster.len())
+            .filter(|&d| clustered[d])
+            .map(|d| {
+                let words = docs[d].words.iter().map(|w| w.hash);
+                (cluster[d], combine_all(words), d as u32)
+            })
+            .collect();
+        in_clusters.sort_unstable();
+        for same in in_clusters.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
+            let first = same[0].2;
+            for &(_, _, d) in same {
+                exact[d as usize] = first;
+            }
+            has_exact[first as usize] = same.len() > 1;
+        }
+        Copies {
+            cluster,
+            exact,
+            has_exact,
+        }
+    }
+
+    /// Whether documents `a < b` are compared: copies of one document (a near-duplicate
+    /// cluster) pair with its first, and with the first of those with the very same words.
+    /// They share nearly all their text, so every pair of sixty copies of a long text made
+    /// 1,770 passages of all of it (5 s for 12 MB, not 0.2), saying no more than 59 do. But two
+    /// identical copies of a first that differs from them share what it lacks: paired with it
+    /// only, they scored that text as their own. (The first is the cluster's smallest document,
+    /// so `a` is it, or neither is.)
+    fn may_pair(&self, a: u32, b: u32) -> bool {
+        let cluster = |d: u32| self.cluster[d as usize];
+        cluster(a) != cluster(b) || cluster(a) == a || self.exact[b as usize] == a
+    }
 }
 
 /// Which seeds of a group (sorted by document) pair their document with a later one
-/// ([`may_pair`]): bit `i` for `group[i]`. A copy followed only by copies of its cluster has no
-/// partner, and walking the group for it would find none (sixty copies of a long text: 3.0 s
-/// against 0.1).
-fn pairs_later(group: &[Seed], copy_of: &[u32]) -> Bits {
+/// ([`Copies::may_pair`]): bit `i` for `group[i]`. A copy followed only by copies of its
+/// cluster has no partner, and walking the group for it would find none (sixty copies of a long
+/// text: 3.0 s against 0.1).
+fn pairs_later(group: &[Seed], copies: &Copies) -> Bits {
     let mut bits = Bits::new(group.len());
-    let cluster = |s: &Seed| copy_of[s.doc() as usize];
+    let cluster = |s: &Seed| copies.cluster[s.doc() as usize];
     let (mut later, mut mixed) = (None, false);
     for (i, s) in group.iter().enumerate().rev() {
         let mine = cluster(s);
-        let first = mine == s.doc();
+        let first = mine == s.doc() || copies.has_exact[s.doc() as usize];
         if later.is_some_and(|c| first || mixed || c != mine) {
             bits.set(i);
         }
@@ -1110,6 +1159,20 @@ mod tests {
             let (ca, cb) = (two[p.a.0 as usize], two[p.b.0 as usize]);
             assert!(ca != cb || p.a.0 == ca, "{p:?}");
         }
+    }
+
+    #[test]
+    fn identical_copies_of_a_first_that_differs_pair_with_each_other() {
+        let changed = format!("zulu yankee xray. {QUOTE}. whiskey victor uniform tango sierra.");
+        let copy = format!("zulu yankee xray. {QUOTE}. romeo quebec papa oscar november.");
+        let texts = [&changed, &copy, &copy];
+        let segs: Vec<Segmented> = texts.iter().map(|t| Segmented::new(t)).collect();
+        let refs: Vec<&Segmented> = segs.iter().collect();
+        let found = find(&refs, &[0, 0, 0], PARAMS);
+        let pairs: Vec<(u32, u32)> = found.iter().map(|p| (p.a.0, p.b.0)).collect();
+        // Paired with the first only, the two copies' last words counted as their own.
+        assert_eq!(pairs, [(0, 1), (0, 2), (1, 2)]);
+        assert_eq!(found[2].a_words, 0..segs[1].words.len());
     }
 
     #[test]
