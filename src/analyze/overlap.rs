@@ -800,22 +800,6 @@ impl Open {
 /// and whose diagonal it is nearest, so two copies of similar text in one document do not mix
 /// into one chain.
 fn chain(hits: &[Hit], params: Params, docs: [&Segmented; 2], stop: &StopWords) -> Vec<Passage> {
-    let (a, b) = (DocId(hits[0].a), DocId(hits[0].b));
-    let passages = opens(hits, params, docs, stop)
-        .into_iter()
-        .map(|p| Passage {
-            a,
-            b,
-            a_words: p.a.start as usize..p.a.end as usize,
-            b_words: p.b.start as usize..p.b.end as usize,
-            similarity: p.density(),
-        })
-        .collect();
-    drop_shadowed(passages)
-}
-
-/// The passages of [`chain`], before those a longer one shadows are dropped.
-fn opens(hits: &[Hit], params: Params, docs: [&Segmented; 2], stop: &StopWords) -> Vec<Open> {
     let gap = params.max_gap as u32;
     // Every chain, in the order made, and the indices of those a later hit may still extend.
     let mut chains: Vec<Open> = Vec::new();
@@ -891,30 +875,38 @@ fn opens(hits: &[Hit], params: Params, docs: [&Segmented; 2], stop: &StopWords) 
     let merged = merge_nearby(chains, (MERGE_FACTOR * params.max_gap) as u32, apart);
     let kept: Vec<Open> = merged
         .into_iter()
-        .filter(|p| reportable(p, params))
+        .filter(|p| {
+            let (la, lb) = (p.a.len() as u32, p.b.len() as u32);
+            let min = params.min_words as u32;
+            if la < min || lb < min || p.seeds < params.min_seeds {
+                return false;
+            }
+            let density = p.density();
+            // Loosely matching text must be long to count: short, loose matches are what two
+            // articles on one topic share without any reuse. The longer side counts: an
+            // obfuscated copy often drops many of its source's words.
+            let (da, db) = p.densities();
+            // A short match twice as long on one side as on the other is a paraphrase (a
+            // sentence retold in other words), not text the two documents share.
+            let short = la.max(lb) < LOOSE_MIN_WORDS;
+            da.min(db) >= SIDE_DENSITY
+                && !(short && la.max(lb) > 2 * la.min(lb))
+                && (density >= CLOSE_DENSITY
+                    || (la.max(lb) >= LOOSE_MIN_WORDS && density >= params.min_density))
+        })
         .collect();
-    join_reported(kept, (JOIN_FACTOR * params.max_gap) as u32, apart)
-}
-
-/// Whether a passage is long, dense and even enough to report.
-fn reportable(p: &Open, params: Params) -> bool {
-    let (la, lb) = (p.a.len() as u32, p.b.len() as u32);
-    let min = params.min_words as u32;
-    if la < min || lb < min || p.seeds < params.min_seeds {
-        return false;
-    }
-    let density = p.density();
-    // Loosely matching text must be long to count: short, loose matches are what two
-    // articles on one topic share without any reuse. The longer side counts: an
-    // obfuscated copy often drops many of its source's words.
-    let (da, db) = p.densities();
-    // A short match twice as long on one side as on the other is a paraphrase (a
-    // sentence retold in other words), not text the two documents share.
-    let short = la.max(lb) < LOOSE_MIN_WORDS;
-    da.min(db) >= SIDE_DENSITY
-        && !(short && la.max(lb) > 2 * la.min(lb))
-        && (density >= CLOSE_DENSITY
-            || (la.max(lb) >= LOOSE_MIN_WORDS && density >= params.min_density))
+    let (a, b) = (DocId(hits[0].a), DocId(hits[0].b));
+    let passages = join_reported(kept, (JOIN_FACTOR * params.max_gap) as u32, apart)
+        .into_iter()
+        .map(|p| Passage {
+            a,
+            b,
+            a_words: p.a.start as usize..p.a.end as usize,
+            b_words: p.b.start as usize..p.b.end as usize,
+            similarity: p.density(),
+        })
+        .collect();
+    drop_shadowed(passages)
 }
 
 /// Joins passages of one pair, each strong enough to report on its own, that lie within `gap`
