@@ -217,7 +217,12 @@ const PARTITION_BITS: u32 = 12;
 /// (tens of millions when documents share much) are never held at once.
 pub fn find(docs: &[&Segmented], copy_of: &[u32], params: Params) -> Vec<Passage> {
     let stop = StopWords::new();
-    let copies = Copies::new(docs, copy_of);
+    // Each document's words, hashed as one: which side of a pair is chained from.
+    let texts: Vec<u64> = docs
+        .par_iter()
+        .map(|seg| combine_all(seg.words.iter().map(|w| w.hash)))
+        .collect();
+    let copies = Copies::new(&texts, copy_of);
     let (seeds, bounds) = partitioned_seeds(docs, &stop);
     let members = Members::of(&seeds, &bounds, &copies, params.max_docs);
     // Each job builds its own `PairHits` (a slot per document): jobs of at least this many
@@ -242,7 +247,7 @@ pub fn find(docs: &[&Segmented], copy_of: &[u32], params: Params) -> Vec<Passage
                 );
                 let mut found = Vec::new();
                 for hits in pairs.by_pair() {
-                    found.extend(passages(hits, params, docs, &stop));
+                    found.extend(passages(hits, params, docs, &texts, &stop));
                 }
                 found
             },
@@ -627,7 +632,8 @@ struct Copies<'c> {
 }
 
 impl Copies<'_> {
-    fn new<'c>(docs: &[&Segmented], cluster: &'c [u32]) -> Copies<'c> {
+    /// The copies of `cluster`, whose documents' words hash to `texts`.
+    fn new<'c>(texts: &[u64], cluster: &'c [u32]) -> Copies<'c> {
         let mut exact: Vec<u32> = (0..cluster.len() as u32).collect();
         let mut has_exact = vec![false; cluster.len()];
         let mut clustered = vec![false; cluster.len()];
@@ -639,10 +645,7 @@ impl Copies<'_> {
         }
         let mut in_clusters: Vec<(u32, u64, u32)> = (0..cluster.len())
             .filter(|&d| clustered[d])
-            .map(|d| {
-                let words = docs[d].words.iter().map(|w| w.hash);
-                (cluster[d], combine_all(words), d as u32)
-            })
+            .map(|d| (cluster[d], texts[d], d as u32))
             .collect();
         in_clusters.sort_unstable();
         for same in in_clusters.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
@@ -1014,16 +1017,50 @@ fn shared(x: &Range<u32>, y: &Range<u32>) -> u32 {
 
 /// The passages of one document pair from its hits (sorted by position in `a`): chained, then
 /// grown over the words the two documents share exactly at each end.
+///
+/// Chaining follows one document (hits come in its order), and where passages end can differ by
+/// a few words from one side to the other. So that they do not hang on the documents' names
+/// (which one is `a`), the pair is chained from the shorter document (the one whose words,
+/// `texts`, hash lower when they are as long). On PAN13 this costs 0.0014 against chaining from
+/// the source document, which its names put first (0.8293 against 0.8307 overall); from the
+/// longer document, or by hash alone, 0.8272.
 fn passages<'d>(
     hits: &[Hit],
     params: Params,
     docs: &[&'d Segmented],
+    texts: &[u64],
     stop: &StopWords,
 ) -> impl Iterator<Item = Passage> + 'd {
-    let (a, b) = (docs[hits[0].a as usize], docs[hits[0].b as usize]);
-    chain(hits, params, [a, b], stop)
-        .into_iter()
-        .map(move |p| extended(p, a, b))
+    let (x, y) = (hits[0].a as usize, hits[0].b as usize);
+    let (a, b) = (docs[x], docs[y]);
+    let found = if (b.words.len(), texts[y]) < (a.words.len(), texts[x]) {
+        let mut flipped: Vec<Hit> = hits
+            .iter()
+            .map(|h| Hit {
+                a: h.b,
+                b: h.a,
+                a0: h.b0,
+                a1: h.b1,
+                b0: h.a0,
+                b1: h.a1,
+            })
+            .collect();
+        // Stable, so runs already in order (a passage copied in order) cost a pass.
+        flipped.sort_by_key(|h| (h.a0, h.b0, h.a1, h.b1));
+        chain(&flipped, params, [b, a], stop)
+            .into_iter()
+            .map(|p| Passage {
+                a: p.b,
+                b: p.a,
+                a_words: p.b_words,
+                b_words: p.a_words,
+                similarity: p.similarity,
+            })
+            .collect()
+    } else {
+        chain(hits, params, [a, b], stop)
+    };
+    found.into_iter().map(move |p| extended(p, a, b))
 }
 
 /// `p` grown over the words that match exactly on both sides at each end: the seeds are content
@@ -1360,6 +1397,26 @@ mod tests {
     }
 
     #[test]
+    fn passages_do_not_hang_on_which_document_comes_first() {
+        // Two seeds whose passage was placed a few words apart depending on their names.
+        let x = include_str!("../../seeds/002_896b3e09b23975d2.txt");
+        let y = include_str!("../../seeds/003_c830c1c83e80df10.txt");
+        let (_, xy) = run(&[x, y]);
+        let (_, yx) = run(&[y, x]);
+        assert!(!xy.is_empty());
+        let mut flipped: Vec<(Range<usize>, Range<usize>, f64)> = yx
+            .iter()
+            .map(|p| (p.b_words.clone(), p.a_words.clone(), p.similarity))
+            .collect();
+        flipped.sort_by_key(|(a, b, _)| (a.start, b.start));
+        let same: Vec<(Range<usize>, Range<usize>, f64)> = xy
+            .iter()
+            .map(|p| (p.a_words.clone(), p.b_words.clone(), p.similarity))
+            .collect();
+        assert_eq!(same, flipped);
+    }
+
+    #[test]
     fn unrelated_documents_share_nothing() {
         let (_, found) = run(&[
             QUOTE,
@@ -1372,6 +1429,10 @@ mod tests {
     /// pair of documents: what the partitioned index must reproduce.
     fn by_brute_force(segs: &[&Segmented], params: Params) -> Vec<Passage> {
         let stop = StopWords::new();
+        let texts: Vec<u64> = segs
+            .iter()
+            .map(|seg| combine_all(seg.words.iter().map(|w| w.hash)))
+            .collect();
         let seeds: Vec<Vec<(u64, Seed)>> = segs
             .iter()
             .enumerate()
@@ -1406,7 +1467,7 @@ mod tests {
                 }
                 hits.sort_by_key(|h| (h.a0, h.b0, h.a1, h.b1));
                 if !hits.is_empty() {
-                    out.extend(passages(&hits, params, segs, &stop));
+                    out.extend(passages(&hits, params, segs, &texts, &stop));
                 }
             }
         }
