@@ -2298,8 +2298,6 @@ fn rebuild_jsonl(
     Ok(out)
 }
 
-/// Copies back a file [`clean`] copied unchanged, streaming (it may be large), and refuses it
-/// (writing nothing) when it no longer matches the original's digest.
 /// Whether `target` holds the original already (decompressed, for `gz`), so that restoring
 /// need not write it; `false` when it does not exist.
 ///
@@ -2330,6 +2328,8 @@ fn holds_original(target: &Path, original: &Digest, gz: bool) -> Result<bool> {
     }
 }
 
+/// Copies back a file [`clean`] copied unchanged, streaming (it may be large), and refuses it
+/// (writing nothing) when it no longer matches the original's digest.
 fn restore_copy(source: &Path, target: &Path, original: &Digest) -> Result<()> {
     if holds_original(target, original, false)? {
         return Ok(());

@@ -1,7 +1,7 @@
 //! The human report: per document, compiler-style `path:line` findings, then a summary, in colour
 //! on a terminal when asked ([`render_color`]).
 
-use super::{count, excerpt, printable, Report, Rounded};
+use super::{count, excerpt, printable, PathLoc, Report, Rounded};
 use std::fmt::Write;
 
 /// One finding line of one document, sortable by place.
@@ -23,6 +23,17 @@ struct Block {
     /// How far the original moves from one copy to the next: 1 for a block copied whole, 0
     /// for one paragraph copied again and again (`None` while the block has one copy).
     step: Option<usize>,
+}
+
+/// One document's side of a shared passage, as its line says it: with how many more members of
+/// the other document's near-duplicate cluster share the same place.
+struct Side<'r> {
+    me: &'r PathLoc,
+    other: &'r PathLoc,
+    words: usize,
+    quote: String,
+    similarity: Rounded,
+    more: usize,
 }
 
 /// ANSI styles, or nothing when colour is off.
@@ -98,7 +109,7 @@ pub fn render_color(report: &Report, color: bool) -> String {
     let mut places: std::collections::HashMap<(&str, [usize; 2], usize), usize> =
         Default::default();
     // Each document's line counts and quotes its own side of the passage.
-    let mut sides = Vec::new();
+    let mut sides: Vec<Side> = Vec::new();
     for o in &report.overlaps {
         for (me, other, words, quote) in [
             (&o.a, &o.b, o.words, excerpt(&o.text)),
@@ -107,16 +118,30 @@ pub fn render_color(report: &Report, color: bool) -> String {
             if let Some(&cluster) = cluster_of.get(other.path.as_str()) {
                 let key = (me.path.as_str(), me.bytes, cluster);
                 if let Some(&first) = places.get(&key) {
-                    let (_, _, _, _, _, more): &mut (_, _, _, _, _, usize) = &mut sides[first];
-                    *more += 1;
+                    sides[first].more += 1;
                     continue;
                 }
                 places.insert(key, sides.len());
             }
-            sides.push((me, other, words, quote, o.similarity, 0));
+            sides.push(Side {
+                me,
+                other,
+                words,
+                quote,
+                similarity: o.similarity,
+                more: 0,
+            });
         }
     }
-    for (me, other, words, quote, similarity, more) in sides {
+    for Side {
+        me,
+        other,
+        words,
+        quote,
+        similarity,
+        more,
+    } in sides
+    {
         let also = match more {
             0 => String::new(),
             n => format!(
