@@ -218,6 +218,13 @@ impl Segmented {
         self.words.iter().map(|w| w.hash).collect()
     }
 
+    /// A hash of every word hash in order, as the streaming mode's fingerprint: two texts with
+    /// the same words have the same one, and two with the same one the same words, barring a
+    /// 64-bit collision.
+    pub fn fingerprint(&self) -> u64 {
+        crate::hash::combine_all(self.words.iter().map(|w| w.hash))
+    }
+
     /// The sentences of paragraph `p` of `text` (the text this was built from), by UAX #29
     /// sentence boundaries, line breaks inside the paragraph read as spaces. Computed on demand: no stage needs them for every paragraph, and
     /// sentence segmentation costs as much as the rest of segmentation.

@@ -833,11 +833,7 @@ fn remove_chooses_what_goes() {
 
 #[test]
 fn restore_refuses_a_cleaned_file_that_was_edited() {
-    let c = Corpus::new();
-    seeds_into(&c, "in", |b| b);
-    assert!(dedupe(c.path(), &["clean", "in", "--out", "out"])
-        .status
-        .success());
+    let c = seeds_cleaned_into_out();
     let p = c.path().join("out").join(P000);
     let mut text = fs::read(&p).unwrap();
     text.extend_from_slice(b" edited");
@@ -847,11 +843,7 @@ fn restore_refuses_a_cleaned_file_that_was_edited() {
 
 #[test]
 fn restore_never_overwrites_a_file_that_is_not_the_original() {
-    let c = Corpus::new();
-    seeds_into(&c, "in", |b| b);
-    assert!(dedupe(c.path(), &["clean", "in", "--out", "out"])
-        .status
-        .success());
+    let c = seeds_cleaned_into_out();
     // Into the inputs themselves, unchanged: nothing to write, and no error.
     let restore_into_in = || dedupe(c.path(), &["restore", "out", "--out", "in"]);
     let out = restore_into_in();
@@ -867,6 +859,16 @@ fn restore_never_overwrites_a_file_that_is_not_the_original() {
         stderr(&out)
     );
     assert_eq!(fs::read_to_string(&p).unwrap(), "edited since");
+}
+
+/// The seeds in `in/`, cleaned with the default options into `out/`.
+fn seeds_cleaned_into_out() -> Corpus {
+    let c = Corpus::new();
+    seeds_into(&c, "in", |b| b);
+    assert!(dedupe(c.path(), &["clean", "in", "--out", "out"])
+        .status
+        .success());
+    c
 }
 
 /// `restore out --out BACK` fails, saying a cleaned file changed.

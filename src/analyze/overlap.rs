@@ -11,7 +11,7 @@
 //! (edited or reordered sentences) joined, and weaker second alignments of text already reported
 //! dropped.
 
-use crate::hash::{combine, combine_all, fmix64, hash_bytes};
+use crate::hash::{combine, fmix64, hash_bytes};
 use crate::segment::{Paragraph, Segmented};
 use crate::types::DocId;
 use ahash::AHashSet;
@@ -218,10 +218,7 @@ const PARTITION_BITS: u32 = 12;
 pub fn find(docs: &[&Segmented], copy_of: &[u32], params: Params) -> Vec<Passage> {
     let stop = StopWords::new();
     // Each document's words, hashed as one: which side of a pair is chained from.
-    let texts: Vec<u64> = docs
-        .par_iter()
-        .map(|seg| combine_all(seg.words.iter().map(|w| w.hash)))
-        .collect();
+    let texts: Vec<u64> = docs.par_iter().map(|seg| seg.fingerprint()).collect();
     let copies = Copies::new(&texts, copy_of);
     let (seeds, bounds) = partitioned_seeds(docs, &stop);
     let members = Members::of(&seeds, &bounds, &copies, params.max_docs);
@@ -1429,10 +1426,7 @@ mod tests {
     /// pair of documents: what the partitioned index must reproduce.
     fn by_brute_force(segs: &[&Segmented], params: Params) -> Vec<Passage> {
         let stop = StopWords::new();
-        let texts: Vec<u64> = segs
-            .iter()
-            .map(|seg| combine_all(seg.words.iter().map(|w| w.hash)))
-            .collect();
+        let texts: Vec<u64> = segs.iter().map(|seg| seg.fingerprint()).collect();
         let seeds: Vec<Vec<(u64, Seed)>> = segs
             .iter()
             .enumerate()
