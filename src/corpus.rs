@@ -843,9 +843,10 @@ fn decode_utf16(bytes: &[u8]) -> Decoded {
         text.push(c);
         raw += width;
     }
+    // The text ends with its last whole code unit: an odd last byte is no part of it.
     runs.push(Run {
         decoded: text.len(),
-        raw: bytes.len(),
+        raw,
         utf8_width: 0,
         raw_width: 0,
     });
@@ -1029,7 +1030,7 @@ impl Pending<'_> {
             parse_record(path, line, raw, opts)
                 .ok()
                 .flatten()
-                .map(|(_, d)| d.text)
+                .map(|(_, d, _)| d.text)
         };
         match self {
             Pending::File(path) => read_text_file(path, opts).0.map(|d| d.text),
@@ -1212,8 +1213,9 @@ fn process_batch<T: Send>(
         .map(|(n, at, line)| match line {
             Ok(range) => {
                 let at = at..at + range.len() as u64;
-                parse_record(path, n, &bytes[range], opts)
-                    .map(|r| r.map(|(id, doc)| (id, with(Document { at, ..doc }, each))))
+                parse_record(path, n, &bytes[range], opts).map(|r| {
+                    r.map(|(id, doc, note)| (id, with(Document { at, ..doc }, each), note))
+                })
             }
             Err(len) => Err(diag(
                 path,
@@ -1227,8 +1229,11 @@ fn process_batch<T: Send>(
     let mut diags = Vec::new();
     for r in parsed {
         match r {
-            Ok(Some((id, (mut doc, made)))) => {
+            Ok(Some((id, (mut doc, made), note))) => {
                 let line = doc_line(&doc);
+                if let Some(note) = note {
+                    listed.push(&mut diags, note);
+                }
                 if let Some(&first) = taken.get(&id) {
                     let mut name = format!("{id}@{line}");
                     while taken.contains_key(&name) {
@@ -1533,7 +1538,8 @@ fn doc_line(doc: &Document) -> usize {
     }
 }
 
-type Record = std::result::Result<Option<(String, Document)>, Diagnostic>;
+/// A record's id and document, with a warning about it; `None` for a blank line.
+type Record = std::result::Result<Option<(String, Document, Option<Diagnostic>)>, Diagnostic>;
 
 fn parse_record(path: &Path, line: usize, raw: &[u8], opts: &ReadOptions) -> Record {
     let err = |m: String| Err(diag(path, Some(line), Severity::Error, m));
@@ -1579,6 +1585,16 @@ fn parse_record(path: &Path, line: usize, raw: &[u8], opts: &ReadOptions) -> Rec
         Some(Field::Str(s) | Field::Number(s)) if !s.is_empty() => s,
         _ => format!("L{line}"),
     };
+    // JSON parsers disagree on a repeated key (Python's takes the last value); `clean` edits the
+    // first occurrence, as this reads it, so the record stays consistent, but the user is told.
+    let note = fields.repeated.map(|key| {
+        diag(
+            path,
+            Some(line),
+            Severity::Warning,
+            format!("field {key:?} appears more than once; the first is used"),
+        )
+    });
     Ok(Some((
         id.clone(),
         Document {
@@ -1588,6 +1604,7 @@ fn parse_record(path: &Path, line: usize, raw: &[u8], opts: &ReadOptions) -> Rec
             at: 0..raw.len() as u64,
             offsets: OffsetMap::Identity,
         },
+        note,
     )))
 }
 
@@ -1710,6 +1727,8 @@ struct Fields<'a> {
 struct Found {
     text: Option<Field>,
     id: Option<Field>,
+    /// The first of the two fields found more than once.
+    repeated: Option<String>,
 }
 
 impl<'de> serde::de::DeserializeSeed<'de> for Fields<'_> {
@@ -1736,6 +1755,7 @@ impl<'de> serde::de::Visitor<'de> for Fields<'_> {
         let mut found = Found {
             text: None,
             id: None,
+            repeated: None,
         };
         let field = |raw| Field::of_raw(raw).map_err(serde::de::Error::custom);
         while let Some(Key(key)) = map.next_key()? {
@@ -1744,6 +1764,9 @@ impl<'de> serde::de::Visitor<'de> for Fields<'_> {
             } else if key == self.id && found.id.is_none() {
                 found.id = Some(field(map.next_value()?)?);
             } else {
+                if key == self.text || key == self.id {
+                    found.repeated.get_or_insert_with(|| key.into_owned());
+                }
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
         }
@@ -1893,8 +1916,8 @@ mod tests {
                 for (d, &r) in per_byte.iter().enumerate() {
                     assert_eq!(map.raw(d), r, "offset {d}");
                 }
-                assert_eq!(map.raw(t.len()), b.len());
-                assert_eq!(map.raw(t.len() + 5), b.len());
+                assert_eq!(map.raw(t.len()), bytes.len());
+                assert_eq!(map.raw(t.len() + 5), bytes.len());
             }
         }
         let Decoded::Text(t, map, _) = decode(vec![0xFF, 0xFE]) else {
@@ -2046,6 +2069,26 @@ mod tests {
         );
         assert_eq!(diags.len(), 3);
         assert!(diags.iter().all(|d| d.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn a_repeated_field_is_read_at_its_first_and_warned_about() {
+        let lines = [
+            r#"{"id":"a","text":"first","text":"second"}"#,
+            r#"{"id":"b","id":"c","text":"once"}"#,
+            r#"{"id":"d","text":"once","other":1,"other":2}"#,
+        ];
+        let (docs, diags) = jsonl(lines.join("\n").as_bytes(), &ReadOptions::default(), 1);
+        assert_eq!(names(&docs), ["d.jsonl#a", "d.jsonl#b", "d.jsonl#d"]);
+        assert_eq!(docs[0].text, "first");
+        let messages: Vec<String> = diags.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "warning: d.jsonl:1: field \"text\" appears more than once; the first is used",
+                "warning: d.jsonl:2: field \"id\" appears more than once; the first is used",
+            ]
+        );
     }
 
     #[test]

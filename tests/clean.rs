@@ -283,6 +283,38 @@ fn invalid_utf8_and_utf16_round_trip_byte_for_byte() {
     assert!(cleaned_bom.starts_with(b"\xEF\xBB\xBFWhite House"));
 }
 
+#[test]
+fn utf16_with_an_odd_last_byte_ends_findings_before_it_and_keeps_it() {
+    let c = Corpus::new();
+    let para = "The harbour master closed the port for the night because of the storm.";
+    let text = format!("{para}\n\nFishermen waited on the quay for news of the boats.\n\n{para}");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    bytes.push(b'!');
+    c.file("in/odd.txt", &bytes);
+    let out = dedupe(c.path(), &["in", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let copy = &report["repeats"][0]["copy"]["bytes"];
+    let (start, end) = (
+        copy[0].as_u64().unwrap() as usize,
+        copy[1].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        end,
+        bytes.len() - 1,
+        "the copy ends with the last whole code unit"
+    );
+    let units: Vec<u16> = bytes[start..end]
+        .chunks(2)
+        .map(|u| u16::from_le_bytes([u[0], u[1]]))
+        .collect();
+    assert_eq!(String::from_utf16(&units).unwrap(), para);
+    round_trip(&c, "in", &[]);
+    let cleaned = fs::read(c.path().join("out/odd.txt")).unwrap();
+    assert_eq!(cleaned.last(), Some(&b'!'), "the odd byte is kept");
+    assert!(cleaned.len() < bytes.len() - 100, "the copy is removed");
+}
+
 fn jsonl_corpus(c: &Corpus, name: &str) -> Vec<u8> {
     let t000 = String::from_utf8(seed(P000)).unwrap();
     let t004 = String::from_utf8(seed(P004)).unwrap();
