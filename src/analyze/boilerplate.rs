@@ -233,10 +233,10 @@ fn paragraph_cue(
     if p.word_count() == 0 {
         return None;
     }
-    let words = if p.word_count() <= 30 {
-        lower_words(text, seg, p)
+    let (words, opens) = if p.word_count() <= 30 {
+        (lower_words(text, seg, p), clause_opens(text, seg, p))
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let headline = i == first_content;
     if let Some(end) = date_prefix(text, seg, p) {
@@ -253,7 +253,7 @@ fn paragraph_cue(
         return whole(Reason::Recurring);
     }
     if !words.is_empty() {
-        if let Some(reason) = cue(ptext, &words, headline) {
+        if let Some(reason) = cue(ptext, &words, &opens, headline) {
             return whole(reason);
         }
     }
@@ -437,6 +437,7 @@ const CALLS: &[&[&str]] = &[
     &["cookie", "policy"],
     &["contact", "us"],
     &["leave", "a", "comment"],
+    &["be", "the", "first", "to"],
     &["post", "a", "comment"],
     &["join", "the", "conversation"],
     &["recommended", "for", "you"],
@@ -469,6 +470,69 @@ const LABELS: &[&[&str]] = &[
     &["read", "also"],
 ];
 
+/// Whether each word of paragraph `p` opens a clause: the paragraph's first word, or one after
+/// punctuation that ends a sentence or a clause, or after a separator ("Home | Subscribe").
+fn clause_opens(text: &str, seg: &Segmented, p: &Paragraph) -> Vec<bool> {
+    let mut previous_end = None;
+    seg.words[p.words.clone()]
+        .iter()
+        .map(|w| {
+            let opens = previous_end.map_or(true, |end| {
+                let gap = &text[end..w.start as usize];
+                // A hyphen only with space around it ("TV - just sign up"), not "e-mail".
+                gap.contains(CLAUSE_ENDS)
+                    || (gap.contains('-') && gap.contains(char::is_whitespace))
+            });
+            previous_end = Some(w.end as usize);
+            opens
+        })
+        .collect()
+}
+
+/// What ends a clause before a call to action ("For more news, sign up …").
+const CLAUSE_ENDS: &[char] = &[
+    '.', '!', '?', ':', ';', ',', '|', '\n', '»', '›', '•', '·', '–', '—', '(', ')', '[', ']', '>',
+];
+
+/// A paragraph of at most this many words is a call to action when it holds a call anywhere
+/// ("You can follow us on Twitter"), and so is a line that is no sentence ("Help Sitemap Home
+/// Contact Us"); a longer sentence only when a clause of it opens with the call. In running text
+/// "sign up", "most popular" or "privacy policy" are ordinary words ("She didn't sign up for
+/// this", "the most popular image was …"): on L3S-GN1, 67 of the 80 article words the old rule
+/// (a call anywhere in 25 words) removed.
+const SHORT_CALL_WORDS: usize = 8;
+
+/// Words that may stand between a clause's start and its call ("Please sign up", "To
+/// subscribe, …").
+const CALL_LEADS: &[&str] = &["please", "to", "and", "or", "then", "now", "just"];
+
+/// Whether a paragraph (`ptext`, its `words` lower-cased, `opens[i]` when word `i` opens a
+/// clause) holds a call to action.
+fn is_call(ptext: &str, words: &[String], opens: &[bool]) -> bool {
+    let n = words.len();
+    let sentence = ptext
+        .trim_end_matches(|c: char| c.is_whitespace() || "\"'”’)".contains(c))
+        .ends_with(['.', '!', '?']);
+    let placed = |i: usize| {
+        n <= SHORT_CALL_WORDS
+            || !sentence
+            || opens[i]
+            || (i > 0 && opens[i - 1] && CALL_LEADS.contains(&words[i - 1].as_str()))
+    };
+    let get_app = words.iter().enumerate().any(|(g, w)| {
+        (w == "get" || w == "download")
+            && placed(g)
+            && words[g..].iter().take(7).any(|w| w == "app")
+    });
+    get_app
+        || CALLS.iter().any(|c| {
+            words
+                .windows(c.len())
+                .enumerate()
+                .any(|(i, w)| placed(i) && w.iter().zip(*c).all(|(a, b)| a == b))
+        })
+}
+
 fn contains_seq(words: &[String], seq: &[&str]) -> bool {
     words
         .windows(seq.len())
@@ -476,7 +540,7 @@ fn contains_seq(words: &[String], seq: &[&str]) -> bool {
 }
 
 /// A cue that marks the whole paragraph, for a paragraph of at most 30 words.
-fn cue(ptext: &str, words: &[String], headline: bool) -> Option<Reason> {
+fn cue(ptext: &str, words: &[String], opens: &[bool], headline: bool) -> Option<Reason> {
     let trimmed = ptext.trim();
     let n = words.len();
     if n <= 12 {
@@ -495,14 +559,8 @@ fn cue(ptext: &str, words: &[String], headline: bool) -> Option<Reason> {
     if headline {
         return None;
     }
-    if n <= 25 {
-        let get_app = words
-            .iter()
-            .position(|w| w == "get" || w == "download")
-            .is_some_and(|g| words[g..].iter().take(7).any(|w| w == "app"));
-        if get_app || CALLS.iter().any(|c| contains_seq(words, c)) {
-            return Some(Reason::CallToAction);
-        }
+    if n <= 25 && is_call(ptext, words, opens) {
+        return Some(Reason::CallToAction);
     }
     if n <= 30
         && (trimmed.contains('©')
@@ -779,6 +837,33 @@ mod tests {
             "Sign up for flu shots now, health officials urge residents of the county\n\n{BODY}"
         );
         assert!(reasons(&text).is_empty(), "{:?}", reasons(&text));
+    }
+
+    #[test]
+    fn call_words_inside_a_sentence_are_content() {
+        for sentence in [
+            "\"She could have said, 'Sorry, but I didn't sign up for this.' Instead, she's done it joyfully.\"",
+            "Regardless of their height, the most popular image was the one with longer legs.",
+            "Facebook changed its privacy policy on Tuesday, and thousands of users complained.",
+            "So why should one sign up for this network rather than the big global names?",
+        ] {
+            let text = format!("HEADLINE OF THE STORY\n\n{BODY}\n\n{sentence}\n\n{BODY}");
+            assert!(reasons(&text).is_empty(), "{sentence}: {:?}", reasons(&text));
+        }
+        for call in [
+            "Want more stories like this? Sign up for our free daily newsletter today.",
+            "For the latest news from the region, subscribe to our morning briefing.",
+            "WIN a fantastic plasma TV - just sign up now for our fantasy cricket game this week.",
+            "Help Sitemap Home Skip Navigation Contact Us Disability Statement",
+            "Be the first to post a comment on this story. Send us your emails.",
+        ] {
+            let text = format!("HEADLINE OF THE STORY\n\n{BODY}\n\n{call}\n\n{BODY}");
+            assert_eq!(
+                reasons(&text),
+                [(call.to_string(), Reason::CallToAction)],
+                "{call}"
+            );
+        }
     }
 
     #[test]
