@@ -688,11 +688,13 @@ const DATE_LABELS: &[&str] = &[
     "published",
     "updated",
     "posted",
-    "last",
-    "on",
     "modified",
     "dated",
 ];
+
+/// Words that label a date only after a label ("Posted on", "Last updated"): alone they open
+/// sentences ("On March 3, 2021, the company told …").
+const DATE_LABEL_LINKS: &[&str] = &["last", "on"];
 const TIME_WORDS: &[&str] = &[
     "am", "pm", "a.m", "p.m", "gmt", "utc", "et", "est", "edt", "pt", "pst", "pdt", "bst", "cet",
 ];
@@ -709,9 +711,17 @@ fn date_prefix(text: &str, seg: &Segmented, p: &Paragraph) -> Option<usize> {
     let is_year =
         |s: &str| s.len() == 4 && s.parse::<u32>().is_ok_and(|v| (1900..2100).contains(&v));
     let mut i = 0;
-    while i < 3 && word(i).is_some_and(|w| DATE_LABELS.contains(&w.as_str())) {
+    while i < 3
+        && word(i).is_some_and(|w| {
+            DATE_LABELS.contains(&w.as_str())
+                || (DATE_LABEL_LINKS.contains(&w.as_str())
+                    && word(i + 1).is_some_and(|n| DATE_LABELS.contains(&n.as_str())))
+                || (i > 0 && DATE_LABEL_LINKS.contains(&w.as_str()))
+        })
+    {
         i += 1;
     }
+    let labelled = i > 0;
     let (a, b, c) = (
         word(i)?,
         word(i + 1).unwrap_or_default(),
@@ -748,9 +758,20 @@ fn date_prefix(text: &str, seg: &Segmented, p: &Paragraph) -> Option<usize> {
         }
     }
     let mut byte = ws[end - 1].end as usize;
-    // Swallow trailing separators and spaces, up to the next word.
     let next = ws.get(end).map_or(p.span.end, |w| w.start as usize);
     let gap = &text[byte..next];
+    // An unlabelled date that a sentence goes on from is the sentence's subject or its opening
+    // phrase ("15 June 2021 was the last day …", "March 3, 2021, the company …"), not metadata.
+    let goes_on = ws.get(end).is_some_and(|w| {
+        text[w.start as usize..].starts_with(char::is_lowercase)
+            && !gap.contains([
+                '|', '-', '\u{2013}', '\u{2014}', ':', '\n', '\u{b7}', '\u{2022}',
+            ])
+    });
+    if !labelled && goes_on {
+        return None;
+    }
+    // Swallow trailing separators and spaces, up to the next word.
     if gap.chars().all(|c| !c.is_alphanumeric()) && !gap.contains(['"', '\u{201C}', '(']) {
         byte = next;
     }
@@ -773,6 +794,15 @@ fn dateline_prefix(ptext: &str) -> Option<usize> {
             break;
         }
         if matches!(c, '-' | '\u{2013}' | '\u{2014}') {
+            // A dateline names a place, an agency, a date: no word before its dash starts in
+            // lower case ("NASA engineers - who had …" is a sentence).
+            let lower = ptext[..pos].split_whitespace().any(|w| {
+                w.trim_start_matches(|c: char| !c.is_alphanumeric())
+                    .starts_with(char::is_lowercase)
+            });
+            if lower {
+                break;
+            }
             let before = ptext[..pos].ends_with(' ');
             let after_pos = pos + c.len_utf8();
             let after = ptext[after_pos..].starts_with(' ');
@@ -878,6 +908,41 @@ mod tests {
     }
 
     #[test]
+    fn dates_that_open_a_sentence_are_content() {
+        for (para, date) in [
+            (
+                "On March 3, 2021, the company told its employees about the plan.",
+                None,
+            ),
+            (
+                "15 June 2021 was the last day of production at the old mill.",
+                None,
+            ),
+            (
+                "Posted on March 3, 2021 by the news desk",
+                Some("Posted on March 3, 2021 "),
+            ),
+            (
+                "Last updated: 28 December 2007, 11:12",
+                Some("Last updated: 28 December 2007, 11:12"),
+            ),
+            (
+                "16 January 2008 | Markets slip again",
+                Some("16 January 2008 | "),
+            ),
+        ] {
+            let text = format!("HEADLINE OF THE STORY\n\n{BODY}\n\n{para}\n\n{BODY}");
+            let found = reasons(&text);
+            let metadata: Vec<&str> = found
+                .iter()
+                .filter(|f| f.1 == Reason::Metadata)
+                .map(|f| f.0.as_str())
+                .collect();
+            assert_eq!(metadata, Vec::from_iter(date), "{para}");
+        }
+    }
+
+    #[test]
     fn datelines() {
         assert_eq!(
             dateline_prefix("WASHINGTON (Reuters) - The Senate voted."),
@@ -888,6 +953,14 @@ mod tests {
             Some(28)
         );
         assert_eq!(dateline_prefix("The Senate - which voted - left."), None);
+        assert_eq!(
+            dateline_prefix("NASA engineers - who had spent a decade on it - cheered."),
+            None
+        );
+        assert_eq!(
+            dateline_prefix("NEW YORK, Jan. 5 (AP) \u{2014} Stocks fell."),
+            Some(26)
+        );
     }
 
     const LONG: &str =
