@@ -109,7 +109,7 @@ pub fn recurrence_bar(n: usize) -> usize {
 /// times recurs nowhere, and cleaning it must not empty it.
 pub fn find(docs: &[(&str, &Segmented)], copy_of: &[u32]) -> Vec<Vec<Segment>> {
     // Every paragraph's template, made once: counted across the corpus, then looked up.
-    let templates: Vec<Vec<Option<u64>>> = docs
+    let templates: Vec<Vec<Template>> = docs
         .par_iter()
         .map(|(text, seg)| {
             seg.paragraphs
@@ -119,22 +119,50 @@ pub fn find(docs: &[(&str, &Segmented)], copy_of: &[u32]) -> Vec<Vec<Segment>> {
         })
         .collect();
     let recurring = recurring_templates(docs, &templates, copy_of);
+    let recurs = |key: Option<u64>| key.is_some_and(|k| recurring.contains(&k));
     docs.par_iter()
         .zip(&templates)
         .map(|((text, seg), templates)| {
             let recurs: Vec<bool> = templates
                 .iter()
-                .map(|t| t.is_some_and(|t| recurring.contains(&t)))
+                .zip(&seg.paragraphs)
+                .map(|(t, p)| {
+                    recurs(t.masked)
+                        && !(is_text(text, p)
+                            && (p.word_count() > SHARED_TEXT_WORDS
+                                || t.exact.is_some_and(|e| !recurring.contains(&e))))
+                })
                 .collect();
             in_document(text, seg, &recurs)
         })
         .collect()
 }
 
-/// The template key of a paragraph: its word hashes, with every word holding a digit masked;
-/// none when every word is masked (or there is none): a row of figures is data, and any two of
-/// as many figures would share one template.
-fn template(text: &str, seg: &Segmented, p: &Paragraph) -> Option<u64> {
+/// Running text longer than this that recurs across documents is a passage they share (the
+/// overlap stage reports it, and `clean --remove overlaps` keeps its first copy), not a page
+/// template: a background paragraph that three stories on one mill carried was removed from all
+/// three. (On L3S-GN1 one recurring paragraph is longer, an agency's 60-word blurb.)
+const SHARED_TEXT_WORDS: usize = 30;
+
+/// Whether paragraph `p` reads as running text: more than [`TEXT_WORDS`] words ending like a
+/// sentence.
+fn is_text(text: &str, p: &Paragraph) -> bool {
+    p.word_count() > TEXT_WORDS && ends_sentence(&text[p.span.range()])
+}
+
+/// A paragraph's keys for recurrence.
+struct Template {
+    /// Its word hashes with every word holding a digit masked; none when every word is masked (or
+    /// there is none): a row of figures is data, and any two of as many figures would share one.
+    masked: Option<u64>,
+    /// Its word hashes as they are, when figures were masked. A sentence whose template recurs
+    /// with other figures each time is a report ("The Dow rose 221 points, or 0.6 percent, to
+    /// 33663"), where a notice repeats its figures too ("quotes delayed by at least 20 minutes").
+    exact: Option<u64>,
+}
+
+/// The [`Template`] of a paragraph.
+fn template(text: &str, seg: &Segmented, p: &Paragraph) -> Template {
     let mask = hash_bytes(b"#");
     let words = &seg.words[p.words.clone()];
     let digits = |w: &crate::segment::Word| {
@@ -143,22 +171,26 @@ fn template(text: &str, seg: &Segmented, p: &Paragraph) -> Option<u64> {
             .any(u8::is_ascii_digit)
     };
     if words.iter().all(digits) {
-        return None;
+        return Template {
+            masked: None,
+            exact: None,
+        };
     }
-    Some(combine_all(words.iter().map(|w| {
-        if digits(w) {
-            mask
-        } else {
-            w.hash
-        }
-    })))
+    let masked = combine_all(words.iter().map(|w| if digits(w) { mask } else { w.hash }));
+    Template {
+        masked: Some(masked),
+        exact: words
+            .iter()
+            .any(digits)
+            .then(|| combine_all(words.iter().map(|w| w.hash))),
+    }
 }
 
 /// The templates (`templates[d][i]` of paragraph `i` of document `d`) found in at least
 /// [`recurrence_bar`] documents that are not copies of one another (`copy_of`).
 fn recurring_templates(
     docs: &[(&str, &Segmented)],
-    templates: &[Vec<Option<u64>>],
+    templates: &[Vec<Template>],
     copy_of: &[u32],
 ) -> ahash::AHashSet<u64> {
     let bar = recurrence_bar(docs.len());
@@ -168,7 +200,12 @@ fn recurring_templates(
     let mut keys: Vec<(u64, u32)> = templates
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(d, templates)| templates.iter().flatten().map(move |&t| (t, copy_of[d])))
+        .flat_map_iter(|(d, templates)| {
+            templates
+                .iter()
+                .flat_map(|t| t.masked.into_iter().chain(t.exact))
+                .map(move |t| (t, copy_of[d]))
+        })
         .collect();
     keys.par_sort_unstable();
     keys.dedup();
@@ -329,6 +366,13 @@ fn layout(text: &str, paras: &[Paragraph], first_content: usize, cues: &mut [Opt
             best = sum;
             body = Some((start, i));
         }
+    }
+    // Layout is evidence of a web page only beside other evidence: a document in which no cue
+    // flagged anything is an article, and its sub-headings and list items are its own. Before,
+    // a loose list or short sections ended the body early, and `clean` cut everything after
+    // them. (Every L3S-GN1 page has a cue; its figures are unchanged.)
+    if !flagged.contains(&true) {
+        return;
     }
     let Some((first, last)) = body else {
         return;
@@ -985,12 +1029,35 @@ mod tests {
         let text = format!(
             "Bridge talks resume in the capital\n\n{LONG}\n\n{LONG}\n\n{LONG}\n\nThat was all.\n\n\
              Storm damage closes the coastal highway again\n\nCity council votes on the new budget plan\n\n\
-             Local team wins its first title in years\n\n12 reader comments on this story\n\n{LONG}"
+             Local team wins its first title in years\n\n12 reader comments on this story\n\n{LONG}\n\n\
+             Subscribe to our newsletter"
         );
         let found = reasons(&text);
-        assert_eq!(found.len(), 5, "{found:?}");
-        assert!(found.iter().all(|f| f.1 == Reason::PageTail), "{found:?}");
+        assert_eq!(found.len(), 6, "{found:?}");
+        assert!(
+            found[..5].iter().all(|f| f.1 == Reason::PageTail),
+            "{found:?}"
+        );
         assert_eq!(found[0].0, "Storm damage closes the coastal highway again");
+        assert_eq!(found[5].1, Reason::CallToAction);
+    }
+
+    #[test]
+    fn an_article_without_web_chrome_keeps_its_lists_and_sections() {
+        // No cue flags anything, so nothing is taken for a page's head or tail: a loose list
+        // (items apart, no full stops) used to end the body, and the rest was `page-tail`.
+        let list = "- separate glass from other recyclables\n\n- rinse food containers\n\n\
+                    - flatten all cardboard boxes\n\n- bring batteries to a drop-off site";
+        let text = format!(
+            "City adopts new recycling rules\n\n{LONG}\n\nHouseholds must now do this:\n\n{list}\n\n\
+             {LONG}\n\n{LONG}"
+        );
+        assert!(reasons(&text).is_empty(), "{:?}", reasons(&text));
+        let sections = format!(
+            "# What the rules mean\n\n{LONG}\n\n## Permits\n\n{BODY}\n\n## Meters\n\n{BODY}\n\n\
+             ## Fines\n\n{BODY}"
+        );
+        assert!(reasons(&sections).is_empty(), "{:?}", reasons(&sections));
     }
 
     #[test]
@@ -998,11 +1065,12 @@ mod tests {
         let text = format!(
             "Daily Planet front page and archive\n\nStorm damage closes the coastal highway again\n\n\
              City council votes on the new budget plan\n\nLocal team wins its first title in years\n\n\
-             Bridge talks resume in the capital\n\nJane Doe, Staff writer\n\n{LONG}\n\n{LONG}"
+             Bridge talks resume in the capital\n\nJane Doe, Staff writer\n\n{LONG}\n\n{LONG}\n\n\
+             Advertisement"
         );
         let found = reasons(&text);
         assert_eq!(
-            found,
+            found[..3],
             [
                 (
                     "Storm damage closes the coastal highway again".to_string(),
@@ -1079,6 +1147,41 @@ mod tests {
             let flagged: Vec<&str> = f.iter().map(|s| &text[s.span.range()]).collect();
             assert_eq!(flagged.len(), 1, "{flagged:?}");
             assert!(flagged[0].starts_with("Shr "), "{flagged:?}");
+        }
+    }
+
+    #[test]
+    fn shared_text_and_daily_figures_do_not_recur_but_notices_do() {
+        let background =
+            "The mill, which opened in 1921 on the banks of the river, was for most of \
+            the last century the largest employer in the county, and at its peak it ran three \
+            shifts a day and employed more than two thousand people.";
+        let notice = "Quotes are delayed by at least 20 minutes, and the figures in this report \
+            are supplied by the exchanges themselves.";
+        let texts: Vec<String> = ["rain", "trade", "chess"]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                format!(
+                    "A story about {t}, told at length for the readers.\n\n{background}\n\n\
+                     The index rose {} points, or 0.{} percent, to {}, while the other index \
+                     gained 0.{} percent to {}.\n\n{notice}",
+                    100 + i,
+                    i + 4,
+                    33000 + 7 * i,
+                    i + 2,
+                    4100 + i
+                )
+            })
+            .collect();
+        let segs: Vec<Segmented> = texts.iter().map(|t| Segmented::new(t)).collect();
+        let docs: Vec<(&str, &Segmented)> = texts.iter().map(|t| t.as_str()).zip(&segs).collect();
+        for (f, text) in find(&docs, &[0, 1, 2]).iter().zip(&texts) {
+            let flagged: Vec<(&str, Reason)> = f
+                .iter()
+                .map(|s| (&text[s.span.range()], s.reason))
+                .collect();
+            assert_eq!(flagged, [(notice, Reason::Recurring)]);
         }
     }
 
