@@ -298,7 +298,11 @@ fn paragraph_cue(
     if nav[i] {
         return whole(Reason::Navigation);
     }
-    if !headline && i > first_content && is_all_caps_headline(ptext, p.word_count()) {
+    if !headline
+        && i > first_content
+        && is_all_caps_headline(ptext, p.word_count())
+        && !is_subheading(text, seg, i)
+    {
         return whole(Reason::InsertedHeadline);
     }
     if i <= first_content + 1 {
@@ -640,6 +644,25 @@ fn cue(ptext: &str, words: &[String], opens: &[bool], headline: bool) -> Option<
     None
 }
 
+/// An all-caps line of at most this many words between two paragraphs of running text is a
+/// sub-heading of the article ("WHAT HAPPENS NEXT"); another story's headline inserted in it is
+/// longer ("KAMALA HARRIS SLAMMED BY TEXAS LAWMAKER FOR NEW BORDER EXCUSE").
+const SUBHEADING_WORDS: usize = 6;
+
+/// Whether paragraph `i` is a short line (not a label: no colon at its end) between two
+/// paragraphs of running text.
+fn is_subheading(text: &str, seg: &Segmented, i: usize) -> bool {
+    let paras = &seg.paragraphs;
+    let p = &paras[i];
+    let text_at = |k: Option<usize>| k.is_some_and(|k| is_text(text, &paras[k]));
+    let before = (0..i).rev().find(|&k| paras[k].word_count() > 0);
+    let after = (i + 1..paras.len()).find(|&k| paras[k].word_count() > 0);
+    p.word_count() <= SUBHEADING_WORDS
+        && !text[p.span.range()].trim_end().ends_with(':')
+        && text_at(before)
+        && text_at(after)
+}
+
 /// An all-caps line of three or more words: another story's headline inserted in this one.
 fn is_all_caps_headline(ptext: &str, words: usize) -> bool {
     if words < 3 {
@@ -677,7 +700,9 @@ fn navigation_runs(text: &str, seg: &Segmented) -> Vec<bool> {
             j += 1;
         }
         if j - i >= 3 {
-            nav[i..j].iter_mut().for_each(|x| *x = true);
+            if !amid_text(text, paras, i, j) {
+                nav[i..j].iter_mut().for_each(|x| *x = true);
+            }
             i = j;
         } else {
             i += 1;
@@ -699,6 +724,18 @@ fn navigation_runs(text: &str, seg: &Segmented) -> Vec<bool> {
         }
     }
     nav
+}
+
+/// Whether paragraphs `i..j` stand between two paragraphs of more than [`TEXT_WORDS`] words
+/// (Markdown headings passed over): a list or the short lines of a verse inside an article, not
+/// a menu, which stands apart from the text (a recipe's ingredients, a poem's one-line stanzas).
+fn amid_text(text: &str, paras: &[Paragraph], i: usize, j: usize) -> bool {
+    let body = |k: &usize| {
+        let p = &paras[*k];
+        p.word_count() > 0 && !text[p.span.range()].starts_with('#')
+    };
+    let long = |k: Option<usize>| k.is_some_and(|k| paras[k].word_count() > TEXT_WORDS);
+    long((0..i).rev().find(body)) && long((j..paras.len()).find(body))
 }
 
 const MONTHS: &[&str] = &[
@@ -914,6 +951,28 @@ mod tests {
     }
 
     #[test]
+    fn all_caps_sub_headings_are_content_but_inserted_headlines_are_not() {
+        let text = format!(
+            "Council passes the budget\n\n{LONG}\n\nWHAT THE PLAN COSTS\n\n{LONG}\n\n\
+             KAMALA HARRIS SLAMMED BY TEXAS LAWMAKER FOR NEW BORDER EXCUSE\n\n{LONG}\n\n\
+             WHAT HAPPENS NEXT\n\n{LONG}\n\nMORE FROM THE NEWS DESK:\n\n{LONG}"
+        );
+        assert_eq!(
+            reasons(&text),
+            [
+                (
+                    "KAMALA HARRIS SLAMMED BY TEXAS LAWMAKER FOR NEW BORDER EXCUSE".to_string(),
+                    Reason::InsertedHeadline
+                ),
+                (
+                    "MORE FROM THE NEWS DESK:".to_string(),
+                    Reason::InsertedHeadline
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn call_words_inside_a_sentence_are_content() {
         for sentence in [
             "\"She could have said, 'Sorry, but I didn't sign up for this.' Instead, she's done it joyfully.\"",
@@ -984,6 +1043,31 @@ mod tests {
                 .collect();
             assert_eq!(metadata, Vec::from_iter(date), "{para}");
         }
+    }
+
+    #[test]
+    fn short_lines_amid_text_are_a_list_or_verse_not_a_menu() {
+        let recipe = format!(
+            "Winter soup\n\n{LONG}\n\n## Ingredients\n\n- 2 leeks\n\n- 3 potatoes\n\n\
+             - 1 litre stock\n\n- salt\n\n## Method\n\n{LONG}"
+        );
+        assert!(reasons(&recipe).is_empty(), "{:?}", reasons(&recipe));
+        let poem = "Winter Field\n\nI walked the frozen field at dawn\nand found the fence the \
+                    wind had torn,\nthe posts like teeth along the hill,\nthe crows upon the \
+                    wire, still.\n\nNo sound\n\nNo breath\n\nNo light\n\nThen from the barn a \
+                    door swung wide\nand someone called my name inside,\nand all the white and \
+                    silent land\ncame back to me, a kinder hand.";
+        assert!(reasons(poem).is_empty(), "{:?}", reasons(poem));
+        // A menu stands apart from the text: at the top of the page it is still one.
+        let page =
+            format!("Home\n\nNews\n\nSport\n\nWeather\n\nThe title of the story today\n\n{LONG}");
+        assert_eq!(
+            reasons(&page)
+                .iter()
+                .filter(|f| f.1 == Reason::Navigation)
+                .count(),
+            4
+        );
     }
 
     #[test]
