@@ -162,7 +162,7 @@ fn stages(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("500x600", "repeats"), |b| {
         b.iter(|| {
             segs.iter()
-                .map(|s| repeats::find(s, config.threshold, config.shingle).len())
+                .map(|s| repeats::find(s, config.threshold).len())
                 .sum::<usize>()
         })
     });

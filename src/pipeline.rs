@@ -241,7 +241,7 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
     if run.repeats {
         found_repeats = segs
             .par_iter()
-            .map(|s| repeats::find(s, config.threshold, config.shingle))
+            .map(|s| repeats::find(s, config.threshold))
             .collect();
         timer.lap("repeats");
     }

@@ -73,7 +73,8 @@ pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
     inter as f64 / (a.len() + b.len() - inter) as f64
 }
 
-/// Size of the intersection of two sorted, deduplicated sets.
+/// Size of the intersection of two sorted, deduplicated sets; of two sorted lists with repeats,
+/// the words they hold in common, each counted as often as it is in both.
 pub fn intersection_len(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {

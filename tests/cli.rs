@@ -398,6 +398,47 @@ fn exact_and_near_repeats_inside_a_document() {
 }
 
 #[test]
+fn a_paragraph_repeated_with_two_words_changed_is_a_repeat_as_it_is_a_passage_between_documents() {
+    // The review's case: inside one document the edited copy went unreported (shingles of three
+    // words: 0.79) though between two documents it is a shared passage.
+    let p = "The city council voted on Tuesday to set aside four million dollars for the \
+        renovation of public parks in the northern districts, ending months of debate among \
+        members about how residents wanted the money spent this spring.";
+    let q = p
+        .replace("residents", "citizens")
+        .replace("spring", "summer");
+    let f1 = "Opponents argued that the money would be better spent on road repairs, citing a \
+        recent survey in which drivers ranked potholes as their top complaint about the city and \
+        its services over the past year.";
+    let f2 = "The mayor is expected to sign the budget next week, and work on the first three \
+        parks could begin as early as the autumn, according to the parks department, which has \
+        already drawn up plans.";
+    let c = Corpus::new();
+    c.file(
+        "article.txt",
+        format!("Parks budget approved\n\n{p}\n\n{f1}\n\n{f2}\n\n{q}\n"),
+    );
+    c.file("two/a.txt", format!("{p}\n\n{f1}\n"));
+    c.file("two/b.txt", format!("{q}\n\n{f2}\n"));
+    let text = stdout(&dedupe(c.path(), &["article.txt"]));
+    assert!(
+        text.contains(
+            "article.txt:9: repeat: 1 paragraph (37 words) repeating line 3, similarity 0.90"
+        ),
+        "{text}"
+    );
+    let r = json(&dedupe(c.path(), &["--json", "article.txt"]));
+    let reps = r["repeats"].as_array().unwrap();
+    assert_eq!(reps.len(), 1, "{reps:?}");
+    // 35 of 37 words aligned: 35 / (37 + 37 − 35).
+    let s = reps[0]["similarity"].as_f64().unwrap();
+    assert!((s - 35.0 / 39.0).abs() < 1e-4, "{s}"); // JSON gives four decimals
+    let two = json(&dedupe(c.path(), &["--json", "two"]));
+    assert_eq!(two["overlaps"].as_array().unwrap().len(), 1, "{two}");
+    assert!(two["repeats"].as_array().unwrap().is_empty());
+}
+
+#[test]
 fn crlf_files_give_the_same_lines_and_findings_as_lf() {
     let c = Corpus::new();
     let seed = std::fs::read_to_string(root().join(P004)).unwrap();
