@@ -703,6 +703,85 @@ fn jsonl_records_are_documents_and_bad_lines_are_reported() {
     assert_eq!(r["near_duplicates"][0]["jaccard"], 1.0);
 }
 
+/// A French article for the normalisation test: most of its accents are precomposed characters
+/// in NFC and a letter and a combining mark in NFD.
+const ARTICLE: &str = "Le conseil municipal a approuvé mardi soir un budget révisé qui prévoit \
+près de quatre millions d'euros pour la rénovation des parcs publics des quartiers nord, mettant \
+fin à des mois de débats entre les élus.
+
+La conseillère Rita Álvarez, qui présidait la commission des finances, a déclaré que le plan \
+reflétait les souhaits des habitants qui s'étaient pressés aux réunions publiques tout au long du \
+printemps pour réclamer de meilleures aires de jeux et des sentiers plus sûrs.
+
+Les opposants ont fait valoir que l'argent serait mieux dépensé pour la réfection des routes, \
+citant une enquête récente dans laquelle les automobilistes classaient les nids-de-poule comme \
+leur principale plainte.";
+
+#[test]
+fn nfc_and_nfd_copies_are_the_same_words() {
+    use unicode_normalization::UnicodeNormalization;
+    let nfc = |s: &str| s.nfc().collect::<String>();
+    let nfd = |s: &str| s.nfd().collect::<String>();
+    assert_ne!(nfc(ARTICLE), nfd(ARTICLE));
+    let c = Corpus::new();
+    let edited = ARTICLE.replace("quatre", "cinq");
+    c.file("nfc.txt", nfc(ARTICLE));
+    c.file("nfd.txt", nfd(ARTICLE));
+    // Edited copies make pairs whose words differ, which the doc-level mode reads again to verify.
+    c.file("nfc-edited.txt", nfc(&edited));
+    c.file("nfd-edited.txt", nfd(&edited));
+    let full = json(&dedupe(c.path(), &["--json", "."]));
+    let fast = json(&dedupe(
+        c.path(),
+        &["--json", "--only", "near-duplicates", "."],
+    ));
+    for r in [&full, &fast] {
+        let pairs: Vec<(&str, &str, f64)> = r["near_duplicates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let name = |k: &str| p[k].as_str().unwrap().trim_start_matches("./");
+                (name("a"), name("b"), p["jaccard"].as_f64().unwrap())
+            })
+            .collect();
+        assert_eq!(pairs.len(), 6, "{pairs:?}");
+        let j = |a: &str, b: &str| {
+            pairs
+                .iter()
+                .find(|p| (p.0, p.1) == (a, b))
+                .unwrap_or_else(|| panic!("no pair {a} {b}: {pairs:?}"))
+                .2
+        };
+        assert_eq!(j("nfc.txt", "nfd.txt"), 1.0);
+        assert_eq!(j("nfc-edited.txt", "nfd-edited.txt"), 1.0);
+        let edit = j("nfc-edited.txt", "nfc.txt");
+        assert!((0.8..1.0).contains(&edit), "{edit}");
+        for (a, b) in [
+            ("nfc-edited.txt", "nfd.txt"),
+            ("nfc.txt", "nfd-edited.txt"),
+            ("nfd-edited.txt", "nfd.txt"),
+        ] {
+            assert_eq!(j(a, b), edit, "{a} {b}");
+        }
+    }
+    assert_eq!(fast["near_duplicates"], full["near_duplicates"]);
+    // A paragraph repeated in NFD is a repeat, found at its own (decomposed) bytes.
+    let paragraphs: Vec<&str> = ARTICLE.split("\n\n").collect();
+    let first = nfc(ARTICLE) + "\n\n";
+    let copy = nfd(paragraphs[1]);
+    c.file("one/doc.txt", format!("{first}{copy}\n"));
+    let r = json(&dedupe(c.path(), &["--json", "one/doc.txt"]));
+    let reps = r["repeats"].as_array().unwrap();
+    assert_eq!(reps.len(), 1, "{reps:?}");
+    assert_eq!(reps[0]["similarity"], 1.0);
+    assert_eq!(reps[0]["original"]["lines"], serde_json::json!([3, 3]));
+    assert_eq!(
+        reps[0]["copy"]["bytes"],
+        serde_json::json!([first.len(), first.len() + copy.len()])
+    );
+}
+
 #[test]
 fn gzipped_jsonl_is_read() {
     use std::io::Write;
