@@ -510,7 +510,7 @@ fn removal_spans(text: &str, causes: &[Cause]) -> Vec<(Span, Vec<FindingRef>)> {
         return Vec::new();
     }
     let lines = LineIndex::new(text);
-    spans = merge(spans);
+    spans = merge(spans.into_iter().map(|s| with_quotes(text, s)).collect());
     spans = merge([remnants(text, &lines, &spans), spans].concat());
     for _ in 0..16 {
         let next = merge(spans.iter().map(|&s| widen(text, &lines, s)).collect());
@@ -613,6 +613,35 @@ fn remnants(text: &str, lines: &LineIndex, spans: &[Span]) -> Vec<Span> {
 
 /// Punctuation that closes a sentence or a quotation.
 const CLOSING: &str = ".,;:!?…\"'”’»)]";
+
+/// A span that is a whole quotation but for its marks (a passage is found by its words) with
+/// the marks, the punctuation just inside them, and the space after them when one stands before
+/// them too: without them, `"We will rebuild," the mayor said` lost its quote as `"," the mayor
+/// said`, and `He said "shared words" and left` as `He said "" and left`.
+fn with_quotes(text: &str, span: Span) -> Span {
+    const OPENING: &str = "\"“‘«";
+    const CLOSE: &str = "\"”’»";
+    let before = &text[..span.start];
+    let Some(open) = before.chars().next_back().filter(|&c| OPENING.contains(c)) else {
+        return span;
+    };
+    let after = &text[span.end..];
+    let inside = after.len() - after.trim_start_matches(|c| ".,;:!?…".contains(c)).len();
+    let Some(close) = after[inside..]
+        .chars()
+        .next()
+        .filter(|&c| CLOSE.contains(c))
+    else {
+        return span;
+    };
+    let start = span.start - open.len_utf8();
+    let mut end = span.end + inside + close.len_utf8();
+    let spaced = text[..start].ends_with(char::is_whitespace) || start == 0;
+    if spaced && text[end..].starts_with(' ') {
+        end += 1;
+    }
+    Span::new(start, end)
+}
 
 /// Sorts spans and merges those that overlap or touch.
 fn merge(mut spans: Vec<Span>) -> Vec<Span> {
@@ -2485,9 +2514,24 @@ mod tests {
 
     #[test]
     fn punctuation_of_text_that_stays_stays() {
-        // The quotation marks belong to words that stay.
+        // A quotation removed whole takes its marks, the punctuation inside them and a space.
         assert_eq!(
             removed("He said \"shared words\" and left.\n", &["shared words"]),
+            ["\"shared words\" "]
+        );
+        assert_eq!(
+            removed(
+                "\u{201C}We will rebuild it,\u{201D} the mayor said.\n",
+                &["We will rebuild it"]
+            ),
+            ["\u{201C}We will rebuild it,\u{201D} "]
+        );
+        // Quotation marks around more than what goes stay.
+        assert_eq!(
+            removed(
+                "He said \"shared words and more\" then.\n",
+                &["shared words"]
+            ),
             ["shared words"]
         );
         // A line that loses nothing keeps its punctuation, next to one that goes.
