@@ -329,6 +329,15 @@ const LINK_RUN: usize = 3;
 /// the deck, byline or date line under it.
 const HEADLINE_KEEP: usize = 2;
 
+/// Whether a paragraph reads as program code (a page's script left in its text), with more than
+/// one bracket, brace, parenthesis, `=`, `;` or `<`/`>` per four words: running text has a few per
+/// hundred. Code is no body text, however long: a 142-word script at the top of an L3S page was
+/// taken for its main body, and the article below it for the page's tail.
+fn is_code(ptext: &str, words: usize) -> bool {
+    let symbols = ptext.bytes().filter(|b| b"{}[]();=<>".contains(b)).count();
+    symbols * 4 > words
+}
+
 /// Whether a paragraph ends like a sentence (or a quoted sentence).
 fn ends_sentence(ptext: &str) -> bool {
     ptext
@@ -356,7 +365,7 @@ fn layout(text: &str, paras: &[Paragraph], first_content: usize, cues: &mut [Opt
         if p.word_count() == 0 {
             continue;
         }
-        let score = if flagged[i] {
+        let score = if flagged[i] || is_code(&text[p.span.range()], p.word_count()) {
             -(TEXT_WORDS as i64)
         } else {
             p.word_count() as i64 - TEXT_WORDS as i64
@@ -1142,6 +1151,28 @@ mod tests {
              ## Fines\n\n{BODY}"
         );
         assert!(reasons(&sections).is_empty(), "{:?}", reasons(&sections));
+    }
+
+    #[test]
+    fn a_script_is_no_main_body() {
+        let script = "var ie = document.all; var ns6 = document.getElementById && !document.all; \
+            function show(e) { if (ie || ns6) { tip = document.getElementById(\"tip\"); \
+            tip.style.left = (e.x + 10) + \"px\"; tip.style.top = (e.y + 10) + \"px\"; \
+            tip.style.visibility = \"visible\"; } } function hide() { tip.style.visibility = \
+            \"hidden\"; } document.onmousemove = show; window.onload = init; var count = 0; \
+            var items = [1, 2, 3, 4]; for (i = 0; i < items.length; i++) { count += items[i]; }";
+        assert!(is_code(script, Segmented::new(script).words.len()));
+        assert!(!is_code(LONG, Segmented::new(LONG).words.len()));
+        // Longer than the article's two paragraphs together.
+        let text = format!(
+            "{script} {script}\n\nHome\n\nNews\n\nSport\n\nThe title of the story today\n\n\
+             {LONG}\n\n{LONG}"
+        );
+        let found = reasons(&text);
+        assert!(
+            found.iter().all(|f| !f.0.starts_with("The officials")),
+            "{found:?}"
+        );
     }
 
     #[test]
