@@ -330,12 +330,13 @@ const LINK_RUN: usize = 3;
 const HEADLINE_KEEP: usize = 2;
 
 /// Whether a paragraph reads as program code (a page's script left in its text), with more than
-/// one bracket, brace, parenthesis, `=`, `;` or `<`/`>` per four words: running text has a few per
-/// hundred. Code is no body text, however long: a 142-word script at the top of an L3S page was
-/// taken for its main body, and the article below it for the page's tail.
+/// one brace, `;`, `=`, `<` or `>` per eight words: running text has a semicolon or two per
+/// hundred, and tables of results have parentheses, not these. Code is no body text, however
+/// long: a 142-word script at the top of an L3S page was taken for its main body, and the
+/// article below it for the page's tail.
 fn is_code(ptext: &str, words: usize) -> bool {
-    let symbols = ptext.bytes().filter(|b| b"{}[]();=<>".contains(b)).count();
-    symbols * 4 > words
+    let symbols = ptext.bytes().filter(|b| b"{};=<>".contains(b)).count();
+    symbols * 8 > words
 }
 
 /// Whether a paragraph ends like a sentence (or a quoted sentence).
