@@ -510,7 +510,13 @@ fn removal_spans(text: &str, causes: &[Cause]) -> Vec<(Span, Vec<FindingRef>)> {
         return Vec::new();
     }
     let lines = LineIndex::new(text);
-    spans = merge(spans.into_iter().map(|s| with_quotes(text, s)).collect());
+    // Twice: a quotation in brackets (`("…")`) takes its marks, then its brackets.
+    spans = merge(
+        spans
+            .into_iter()
+            .map(|s| with_quotes(text, with_quotes(text, s)))
+            .collect(),
+    );
     spans = merge([remnants(text, &lines, &spans), spans].concat());
     for _ in 0..16 {
         let next = merge(spans.iter().map(|&s| widen(text, &lines, s)).collect());
@@ -615,25 +621,32 @@ fn remnants(text: &str, lines: &LineIndex, spans: &[Span]) -> Vec<Span> {
 const CLOSING: &str = ".,;:!?…\"'”’»)]";
 
 /// A span that is a whole quotation but for its marks (a passage is found by its words) with
-/// the marks, the punctuation just inside them, and the space after them when one stands before
-/// them too: without them, `"We will rebuild," the mayor said` lost its quote as `"," the mayor
-/// said`, and `He said "shared words" and left` as `He said "" and left`.
+/// the marks (or brackets), the punctuation just inside them, and the space after them when one
+/// stands before them too: without them, `"We will rebuild," the mayor said` lost its quote as
+/// `"," the mayor said`, and `He said "shared words" and left` as `He said "" and left`.
 fn with_quotes(text: &str, span: Span) -> Span {
-    const OPENING: &str = "\"“‘«";
-    const CLOSE: &str = "\"”’»";
+    const PAIRS: [(char, char); 7] = [
+        ('"', '"'),
+        ('\'', '\''),
+        ('\u{201C}', '\u{201D}'),
+        ('\u{2018}', '\u{2019}'),
+        ('\u{AB}', '\u{BB}'),
+        ('(', ')'),
+        ('[', ']'),
+    ];
     let before = &text[..span.start];
-    let Some(open) = before.chars().next_back().filter(|&c| OPENING.contains(c)) else {
+    let Some(&(open, close)) = before
+        .chars()
+        .next_back()
+        .and_then(|c| PAIRS.iter().find(|p| p.0 == c))
+    else {
         return span;
     };
     let after = &text[span.end..];
     let inside = after.len() - after.trim_start_matches(|c| ".,;:!?…".contains(c)).len();
-    let Some(close) = after[inside..]
-        .chars()
-        .next()
-        .filter(|&c| CLOSE.contains(c))
-    else {
+    if !after[inside..].starts_with(close) {
         return span;
-    };
+    }
     let start = span.start - open.len_utf8();
     let mut end = span.end + inside + close.len_utf8();
     let spaced = text[..start].ends_with(char::is_whitespace) || start == 0;
@@ -2525,6 +2538,10 @@ mod tests {
                 &["We will rebuild it"]
             ),
             ["\u{201C}We will rebuild it,\u{201D} "]
+        );
+        assert_eq!(
+            removed("Critics ('shared words,') left.\n", &["shared words"]),
+            ["('shared words,') "]
         );
         // Quotation marks around more than what goes stay.
         assert_eq!(

@@ -53,6 +53,12 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Whether the reason marks a web page's furniture, not an article's own (a byline, a date
+    /// or a dateline).
+    fn is_page_chrome(self) -> bool {
+        !matches!(self, Reason::Byline | Reason::Metadata | Reason::Dateline)
+    }
+
     /// Every reason, in declaration order (for parsing reason codes).
     pub const ALL: [Reason; 11] = [
         Reason::Recurring,
@@ -123,14 +129,18 @@ pub fn find(docs: &[(&str, &Segmented)], copy_of: &[u32]) -> Vec<Vec<Segment>> {
     docs.par_iter()
         .zip(&templates)
         .map(|((text, seg), templates)| {
-            let recurs: Vec<bool> = templates
-                .iter()
-                .zip(&seg.paragraphs)
-                .map(|(t, p)| {
-                    recurs(t.masked)
-                        && !(is_text(text, p)
-                            && (p.word_count() > SHARED_TEXT_WORDS
-                                || t.exact.is_some_and(|e| !recurring.contains(&e))))
+            let paras = &seg.paragraphs;
+            let template_recurs: Vec<bool> = templates.iter().map(|t| recurs(t.masked)).collect();
+            // Text of the document's own: running text whose template recurs nowhere.
+            let own = |k: usize| !template_recurs[k] && is_text(text, &paras[k]);
+            let recurs: Vec<bool> = (0..paras.len())
+                .map(|i| {
+                    let (t, p) = (&templates[i], &paras[i]);
+                    let shared_text = p.word_count() > SHARED_TEXT_WORDS
+                        && (0..i).any(own)
+                        && (i + 1..paras.len()).any(own);
+                    let report = t.exact.is_some_and(|e| !recurring.contains(&e));
+                    template_recurs[i] && !(is_text(text, p) && (shared_text || report))
                 })
                 .collect();
             in_document(text, seg, &recurs)
@@ -138,10 +148,11 @@ pub fn find(docs: &[(&str, &Segmented)], copy_of: &[u32]) -> Vec<Vec<Segment>> {
         .collect()
 }
 
-/// Running text longer than this that recurs across documents is a passage they share (the
-/// overlap stage reports it, and `clean --remove overlaps` keeps its first copy), not a page
-/// template: a background paragraph that three stories on one mill carried was removed from all
-/// three. (On L3S-GN1 one recurring paragraph is longer, an agency's 60-word blurb.)
+/// Running text longer than this that recurs across documents, between text of a document's
+/// own before and after it, is a passage they share (the overlap stage reports it, and `clean
+/// --remove overlaps` keeps its first copy), not a page template: a background paragraph that
+/// three stories on one mill carried was removed from all three. A site's notice (cookies, the
+/// publisher) stands before or after the article, and stays boilerplate however long.
 const SHARED_TEXT_WORDS: usize = 30;
 
 /// Whether paragraph `p` reads as running text: more than [`TEXT_WORDS`] words ending like a
@@ -381,11 +392,12 @@ fn layout(text: &str, paras: &[Paragraph], first_content: usize, cues: &mut [Opt
             body = Some((start, i));
         }
     }
-    // Layout is evidence of a web page only beside other evidence: a document in which no cue
-    // flagged anything is an article, and its sub-headings and list items are its own. Before,
-    // a loose list or short sections ended the body early, and `clean` cut everything after
-    // them. (Every L3S-GN1 page has a cue; its figures are unchanged.)
-    if !flagged.contains(&true) {
+    // Layout is evidence of a web page only beside other evidence of one (a menu, a call, a
+    // label, text that recurs across the corpus): a document without any is an article, and its
+    // sub-headings and list items are its own; a byline or a date line is an article's too.
+    // Before, a loose list or short sections ended the body early, and `clean` cut everything
+    // after them. (Every L3S-GN1 page has such a cue; its figures are unchanged.)
+    if !cues.iter().flatten().any(|c| c.reason.is_page_chrome()) {
         return;
     }
     let Some((first, last)) = body else {
@@ -462,7 +474,8 @@ fn opens_with_call(words: &[String]) -> bool {
         .any(|c| words.len() >= c.len() && words[..c.len()] == **c)
 }
 
-/// Phrases that mark a short paragraph as a call to action.
+/// Phrases that mark a paragraph as a call to action: imperatives, which count where a clause
+/// opens with them, then (from [`CALL_LABELS`] on) link labels.
 const CALLS: &[&[&str]] = &[
     &["click", "here"],
     &["click", "to"],
@@ -480,13 +493,18 @@ const CALLS: &[&[&str]] = &[
     &["continue", "reading"],
     &["read", "the", "full"],
     &["watch", "now"],
-    &["advertisement"],
-    &["sponsored"],
     &["print", "this"],
     &["email", "this"],
     &["e", "mail", "this"],
     &["skip", "to"],
     &["back", "to", "top"],
+    &["leave", "a", "comment"],
+    &["post", "a", "comment"],
+    &["be", "the", "first", "to"],
+    &["join", "the", "conversation"],
+    // Link labels.
+    &["advertisement"],
+    &["sponsored"],
     &["log", "in"],
     &["login"],
     &["privacy", "policy"],
@@ -494,16 +512,18 @@ const CALLS: &[&[&str]] = &[
     &["terms", "of", "service"],
     &["cookie", "policy"],
     &["contact", "us"],
-    &["leave", "a", "comment"],
-    &["be", "the", "first", "to"],
-    &["post", "a", "comment"],
-    &["join", "the", "conversation"],
     &["recommended", "for", "you"],
     &["most", "popular"],
     &["most", "read"],
     &["more", "stories"],
     &["related", "coverage"],
 ];
+
+/// Where [`CALLS`]' link labels start: they are calls only in a short line or a line that is no
+/// sentence ("Most popular", "Privacy Policy | Contact Us"); a sentence uses them as words, even
+/// at its start ("Most read the decision as a defeat", "To log in, customers will now need a
+/// code").
+const CALL_LABELS: usize = 25;
 
 /// Words that, alone or followed by a colon, make a label line.
 const LABELS: &[&[&str]] = &[
@@ -560,9 +580,9 @@ const CLAUSE_ENDS: &[char] = &[
 /// (a call anywhere in 25 words) removed.
 const SHORT_CALL_WORDS: usize = 8;
 
-/// Words that may stand between a clause's start and its call ("Please sign up", "To
-/// subscribe, …").
-const CALL_LEADS: &[&str] = &["please", "to", "and", "or", "then", "now", "just"];
+/// Words that may stand between a clause's start and its call ("Please sign up", "and follow
+/// us").
+const CALL_LEADS: &[&str] = &["please", "and", "or", "then", "now", "just"];
 
 /// Whether a paragraph (`ptext`, its `words` lower-cased, `opens[i]` when word `i` opens a
 /// clause) holds a call to action.
@@ -571,9 +591,9 @@ fn is_call(ptext: &str, words: &[String], opens: &[bool]) -> bool {
     let sentence = ptext
         .trim_end_matches(|c: char| c.is_whitespace() || "\"'”’)".contains(c))
         .ends_with(['.', '!', '?']);
+    let anywhere = n <= SHORT_CALL_WORDS || !sentence;
     let placed = |i: usize| {
-        n <= SHORT_CALL_WORDS
-            || !sentence
+        anywhere
             || opens[i]
             || (i > 0 && opens[i - 1] && CALL_LEADS.contains(&words[i - 1].as_str()))
     };
@@ -583,11 +603,11 @@ fn is_call(ptext: &str, words: &[String], opens: &[bool]) -> bool {
             && words[g..].iter().take(7).any(|w| w == "app")
     });
     get_app
-        || CALLS.iter().any(|c| {
-            words
-                .windows(c.len())
-                .enumerate()
-                .any(|(i, w)| placed(i) && w.iter().zip(*c).all(|(a, b)| a == b))
+        || CALLS.iter().enumerate().any(|(k, c)| {
+            words.windows(c.len()).enumerate().any(|(i, w)| {
+                (if k < CALL_LABELS { placed(i) } else { anywhere })
+                    && w.iter().zip(*c).all(|(a, b)| a == b)
+            })
         })
 }
 
@@ -736,16 +756,30 @@ fn navigation_runs(text: &str, seg: &Segmented) -> Vec<bool> {
     nav
 }
 
-/// Whether paragraphs `i..j` stand between two paragraphs of more than [`TEXT_WORDS`] words
-/// (Markdown headings passed over): a list or the short lines of a verse inside an article, not
-/// a menu, which stands apart from the text (a recipe's ingredients, a poem's one-line stanzas).
+/// Whether the short paragraphs `i..j` are a list or the lines of a verse inside a text rather
+/// than a menu: they stand between two paragraphs of more than [`TEXT_WORDS`] words (Markdown
+/// headings passed over), and either each is a list item ("- 2 leeks", "3. Stir") or a Markdown
+/// heading, or those two
+/// paragraphs run over several lines (a poem's stanzas, hard-wrapped text; a scraped page puts
+/// each paragraph on one line). A share bar between two one-line paragraphs stays a menu.
 fn amid_text(text: &str, paras: &[Paragraph], i: usize, j: usize) -> bool {
     let body = |k: &usize| {
         let p = &paras[*k];
         p.word_count() > 0 && !text[p.span.range()].starts_with('#')
     };
+    let (before, after) = ((0..i).rev().find(body), (j..paras.len()).find(body));
     let long = |k: Option<usize>| k.is_some_and(|k| paras[k].word_count() > TEXT_WORDS);
-    long((0..i).rev().find(body)) && long((j..paras.len()).find(body))
+    let lines = |k: Option<usize>| k.is_some_and(|k| paras[k].last_line > paras[k].first_line);
+    let item = |k: usize| {
+        let t = text[paras[k].span.range()].trim_start();
+        t.starts_with(['-', '*', '+', '\u{2022}', '#'])
+            || t.split_once(['.', ')'])
+                .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    long(before)
+        && long(after)
+        && ((i..j).all(|k| paras[k].word_count() == 0 || item(k))
+            || (lines(before) && lines(after)))
 }
 
 const MONTHS: &[&str] = &[
@@ -853,8 +887,9 @@ fn date_prefix(text: &str, seg: &Segmented, p: &Paragraph) -> Option<usize> {
     let gap = &text[byte..next];
     // An unlabelled date that a sentence goes on from is the sentence's subject or its opening
     // phrase ("15 June 2021 was the last day …", "March 3, 2021, the company …"), not metadata.
+    // ("January 6, 2021, Congress met …": after a comma, any word goes on.)
     let goes_on = ws.get(end).is_some_and(|w| {
-        text[w.start as usize..].starts_with(char::is_lowercase)
+        (text[w.start as usize..].starts_with(char::is_lowercase) || gap.trim() == ",")
             && !gap.contains([
                 '|', '-', '\u{2013}', '\u{2014}', ':', '\n', '\u{b7}', '\u{2022}',
             ])
@@ -884,25 +919,38 @@ fn dateline_prefix(ptext: &str) -> Option<usize> {
         if pos > 60 {
             break;
         }
-        if matches!(c, '-' | '\u{2013}' | '\u{2014}') {
-            // A dateline names a place, an agency, a date: no word before its dash starts in
-            // lower case ("NASA engineers - who had …" is a sentence).
-            let lower = ptext[..pos].split_whitespace().any(|w| {
-                w.trim_start_matches(|c: char| !c.is_alphanumeric())
-                    .starts_with(char::is_lowercase)
-            });
-            if lower {
-                break;
-            }
-            let before = ptext[..pos].ends_with(' ');
-            let after_pos = pos + c.len_utf8();
-            let after = ptext[after_pos..].starts_with(' ');
-            if before && after && ptext[..pos].split_whitespace().count() <= 6 {
-                end = Some(after_pos + 1);
-            }
+        if !matches!(c, '-' | '\u{2013}' | '\u{2014}') {
+            continue;
         }
+        let after_pos = pos + c.len_utf8();
+        if !(ptext[..pos].ends_with(' ') && ptext[after_pos..].starts_with(' ')) {
+            continue;
+        }
+        let words: Vec<&str> = ptext[..pos].split_whitespace().collect();
+        // A dateline names a place, an agency, a date: no word before its dash starts in lower
+        // case ("NASA engineers - who had …" is a sentence), and the words before its first dash
+        // are capitals, a date or an agency in brackets ("NEW YORK, Jan. 5 (AP) —"); a name may
+        // follow only after them ("CNN – Washington D.C. –"). "US President Joe Biden - facing
+        // …" is a sentence's subject.
+        let lower = words.iter().any(|w| {
+            w.trim_start_matches(|c: char| !c.is_alphanumeric())
+                .starts_with(char::is_lowercase)
+        });
+        if words.len() > 6 || lower || (end.is_none() && !words.iter().all(|w| dateline_word(w))) {
+            break;
+        }
+        end = Some(after_pos + 1);
     }
     end
+}
+
+/// Whether a word may stand in a dateline's first part: in capitals ("WASHINGTON", "D.C."), a
+/// number or a month ("Jan. 5,"), or in brackets ("(Reuters)").
+fn dateline_word(word: &str) -> bool {
+    let core = word.trim_matches(|c: char| ",.:;".contains(c));
+    core.starts_with('(')
+        || core.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
+        || MONTHS.contains(&core.to_lowercase().as_str())
 }
 
 #[cfg(test)]
@@ -989,6 +1037,10 @@ mod tests {
             "Regardless of their height, the most popular image was the one with longer legs.",
             "Facebook changed its privacy policy on Tuesday, and thousands of users complained.",
             "So why should one sign up for this network rather than the big global names?",
+            // Link labels at a sentence's start are its words.
+            "To log in, customers will now need a code sent to their phones, the bank said.",
+            "Most read the decision as a defeat for the government, though some disagreed.",
+            "In the survey, most popular were the savings accounts with no fees at all.",
         ] {
             let text = format!("HEADLINE OF THE STORY\n\n{BODY}\n\n{sentence}\n\n{BODY}");
             assert!(reasons(&text).is_empty(), "{sentence}: {:?}", reasons(&text));
@@ -1032,6 +1084,10 @@ mod tests {
                 None,
             ),
             (
+                "January 6, 2021, Congress met to certify the election results.",
+                None,
+            ),
+            (
                 "Posted on March 3, 2021 by the news desk",
                 Some("Posted on March 3, 2021 "),
             ),
@@ -1068,6 +1124,17 @@ mod tests {
                     door swung wide\nand someone called my name inside,\nand all the white and \
                     silent land\ncame back to me, a kinder hand.";
         assert!(reasons(poem).is_empty(), "{:?}", reasons(poem));
+        // A share bar between two paragraphs of a scraped page (each on one line) is a menu.
+        let share = format!(
+            "The title of the story today\n\n{LONG}\n\nFacebook\n\nTwitter\n\nEmail\n\n{LONG}"
+        );
+        assert_eq!(
+            reasons(&share)
+                .iter()
+                .filter(|f| f.1 == Reason::Navigation)
+                .count(),
+            3
+        );
         // A menu stands apart from the text: at the top of the page it is still one.
         let page =
             format!("Home\n\nNews\n\nSport\n\nWeather\n\nThe title of the story today\n\n{LONG}");
@@ -1093,6 +1160,10 @@ mod tests {
         assert_eq!(dateline_prefix("The Senate - which voted - left."), None);
         assert_eq!(
             dateline_prefix("NASA engineers - who had spent a decade on it - cheered."),
+            None
+        );
+        assert_eq!(
+            dateline_prefix("US President Joe Biden - facing a tough fight - toured a plant."),
             None
         );
         assert_eq!(
@@ -1138,15 +1209,19 @@ mod tests {
 
     #[test]
     fn an_article_without_web_chrome_keeps_its_lists_and_sections() {
-        // No cue flags anything, so nothing is taken for a page's head or tail: a loose list
-        // (items apart, no full stops) used to end the body, and the rest was `page-tail`.
+        // No cue of a web page flags anything (a byline is an article's), so nothing is taken
+        // for a page's head or tail: a loose list (items apart, no full stops) used to end the
+        // body, and the rest was `page-tail`.
         let list = "- separate glass from other recyclables\n\n- rinse food containers\n\n\
                     - flatten all cardboard boxes\n\n- bring batteries to a drop-off site";
         let text = format!(
-            "City adopts new recycling rules\n\n{LONG}\n\nHouseholds must now do this:\n\n{list}\n\n\
-             {LONG}\n\n{LONG}"
+            "City adopts new recycling rules\n\nBy Jane Smith\n\n{LONG}\n\nHouseholds must now do \
+             this:\n\n{list}\n\n{LONG}\n\n{LONG}"
         );
-        assert!(reasons(&text).is_empty(), "{:?}", reasons(&text));
+        assert_eq!(
+            reasons(&text),
+            [("By Jane Smith".to_string(), Reason::Byline)]
+        );
         let sections = format!(
             "# What the rules mean\n\n{LONG}\n\n## Permits\n\n{BODY}\n\n## Meters\n\n{BODY}\n\n\
              ## Fines\n\n{BODY}"
@@ -1274,14 +1349,19 @@ mod tests {
             shifts a day and employed more than two thousand people.";
         let notice = "Quotes are delayed by at least 20 minutes, and the figures in this report \
             are supplied by the exchanges themselves.";
+        // Longer than `SHARED_TEXT_WORDS`, but after the article: the site's, not shared text.
+        let cookies = "We use cookies and similar technologies to improve your experience on our \
+            website, to personalise content and adverts, to provide social media features and to \
+            analyse our traffic. By continuing to use this site you agree to our use of cookies.";
         let texts: Vec<String> = ["rain", "trade", "chess"]
             .iter()
             .enumerate()
             .map(|(i, t)| {
                 format!(
-                    "A story about {t}, told at length for the readers.\n\n{background}\n\n\
-                     The index rose {} points, or 0.{} percent, to {}, while the other index \
-                     gained 0.{} percent to {}.\n\n{notice}",
+                    "A story about {t}, told at length for the readers of this paper on a quiet \
+                     Sunday.\n\n{background}\n\nThe story of {t} goes on here, as stories do, \
+                     for a good many more words.\n\nThe index rose {} points, or 0.{} percent, to {}, while the other index \
+                     gained 0.{} percent to {}.\n\n{notice}\n\n{cookies}",
                     100 + i,
                     i + 4,
                     33000 + 7 * i,
@@ -1297,7 +1377,10 @@ mod tests {
                 .iter()
                 .map(|s| (&text[s.span.range()], s.reason))
                 .collect();
-            assert_eq!(flagged, [(notice, Reason::Recurring)]);
+            assert_eq!(
+                flagged,
+                [(notice, Reason::Recurring), (cookies, Reason::Recurring)]
+            );
         }
     }
 

@@ -50,6 +50,10 @@ const WINDOW: usize = 32;
 /// of 5,000 words with the first that does.
 const ALIGN_BUDGET: usize = 64;
 
+/// Most steps a paragraph's first alignment may take beyond its budget: two paragraphs of about
+/// 130,000 words each, a quarter of a second.
+const FIRST_ALIGN_MAX: usize = 1 << 28;
+
 /// A paragraph that repeats an earlier one.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Repeat {
@@ -99,7 +103,10 @@ pub fn find(seg: &Segmented, threshold: f64) -> Vec<Repeat> {
         }
         let sketch = sketch(para(j));
         let lists: Vec<&Bucket> = sketch.iter().filter_map(|k| buckets.get(k)).collect();
-        let mut budget = ALIGN_BUDGET * n;
+        let mut budget = Budget {
+            left: ALIGN_BUDGET * n,
+            used: false,
+        };
         for tier in [FIRSTS, COPIES] {
             let mut candidates: Vec<usize> =
                 lists.iter().flat_map(|b| ends(&b.tiers[tier])).collect();
@@ -205,12 +212,12 @@ fn aligned_jaccard(shared: usize, n: usize, m: usize) -> f64 {
 /// words (see the module's documentation). Two bounds on the words they can share come first,
 /// each linear: the shorter one's length, and the words they hold in common counted with their
 /// repeats (order aside), which rules out nearly every pair that does not match. The alignment's
-/// steps are taken from `budget`; a pair it can't pay for is not aligned ([`ALIGN_BUDGET`]).
+/// steps are taken from `budget`; a pair it can't pay for is not aligned ([`Budget`]).
 fn similarity(
     a: &Indexed,
     b: &Indexed,
     threshold: f64,
-    budget: &mut usize,
+    budget: &mut Budget,
     scratch: &mut Scratch,
 ) -> Option<f64> {
     let (n, m) = (a.words.len(), b.words.len());
@@ -220,7 +227,9 @@ fn similarity(
     }
     let (short, long) = if n <= m { (a, b) } else { (b, a) };
     let cost = long.words.len() * (short.words.len().div_ceil(64) + 1);
-    *budget = budget.checked_sub(cost)?;
+    if !budget.pay(cost) {
+        return None;
+    }
     let s = aligned_jaccard(lcs(short, long, scratch), n, m);
     (s + 1e-12 >= threshold).then_some(s)
 }
@@ -278,6 +287,28 @@ fn lcs(a: &Indexed, b: &Indexed, scratch: &mut Scratch) -> usize {
     n - unmatched
 }
 
+/// The alignment steps a paragraph may still spend on its candidates: [`ALIGN_BUDGET`] per word,
+/// and its first alignment at any cost up to [`FIRST_ALIGN_MAX`], so that two long paragraphs
+/// are compared once (two 4,100-word paragraphs differing in one word cost more than a budget
+/// of 64 per word, and were no repeat).
+struct Budget {
+    left: usize,
+    used: bool,
+}
+
+impl Budget {
+    /// Takes `cost` steps; false when they are more than are left (or, for the first alignment,
+    /// more than [`FIRST_ALIGN_MAX`]).
+    fn pay(&mut self, cost: usize) -> bool {
+        if cost > self.left && (self.used || cost > FIRST_ALIGN_MAX) {
+            return false;
+        }
+        self.used = true;
+        self.left = self.left.saturating_sub(cost);
+        true
+    }
+}
+
 /// Buffers of [`lcs`], kept from one alignment to the next.
 #[derive(Default)]
 struct Scratch {
@@ -332,6 +363,17 @@ mod tests {
             })
             .collect();
         paragraphs.join("\n\n")
+    }
+
+    #[test]
+    fn two_long_paragraphs_are_always_compared_once() {
+        let words: Vec<String> = (0..4100).map(|i| format!("w{i}")).collect();
+        let mut edited = words.clone();
+        edited[2000] = "changed".into();
+        let text = format!("{}\n\n{}", words.join(" "), edited.join(" "));
+        let found = find(&Segmented::new(&text), 0.8);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].copy, found[0].original), (1, 0));
     }
 
     /// The longest common subsequence of two word lists, by the textbook dynamic programme.
