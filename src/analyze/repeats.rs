@@ -367,10 +367,7 @@ mod tests {
 
     #[test]
     fn two_long_paragraphs_are_always_compared_once() {
-        let words: Vec<String> = (0..4100).map(|i| format!("w{i}")).collect();
-        let mut edited = words.clone();
-        edited[2000] = "changed".into();
-        let text = format!("{}\n\n{}", words.join(" "), edited.join(" "));
+        let text = edited(4100, &[&[], &[(2000, "changed")]]);
         let found = find(&Segmented::new(&text), 0.8);
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].copy, found[0].original), (1, 0));
