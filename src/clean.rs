@@ -1403,10 +1403,11 @@ fn reading_order(doc: &Document) -> (&Path, usize) {
 /// member already kept is dropped for the one it is most alike (the first of those on a tie),
 /// any other is kept. In a cluster whose members all pair up, that keeps just the first.
 ///
-/// The pairs listed do not always show it: of many copies of one text (a bucket of more than
-/// [`crate::lsh::STAR_BUCKET`] documents), each is listed with the first in name order only, which
-/// another member may drop. A member with no listed pair among those kept is compared with them
-/// directly (`alike`: their exact Jaccard, when it reaches the threshold).
+/// The pairs listed do not always show it: in a bucket of more than [`crate::lsh::STAR_BUCKET`]
+/// documents, each copy of one text is listed with the first in name order only, which another
+/// member may drop, and each variant with its neighbours only. A member with no listed pair among
+/// those kept is compared with them directly (`alike`: their exact Jaccard, when it reaches the
+/// threshold).
 fn choose_kept<'a>(
     report: &'a Report,
     order: &dyn Fn(&str) -> Option<(&'a Path, usize)>,
