@@ -278,7 +278,9 @@ fn paragraph_cue(
             reason,
         })
     };
-    if p.word_count() == 0 {
+    // A Markdown heading is a document's own ("## Step 1: Sign Up", "## What You Need", shared by
+    // a site's how-tos): scraped pages carry none.
+    if p.word_count() == 0 || is_markdown_heading(ptext) {
         return None;
     }
     let (words, opens) = if p.word_count() <= 30 {
@@ -339,6 +341,13 @@ const LINK_RUN: usize = 3;
 /// How many short paragraphs right before the main body are kept as its headline: the title and
 /// the deck, byline or date line under it.
 const HEADLINE_KEEP: usize = 2;
+
+/// Whether a paragraph is a Markdown heading: one to six `#` and a space.
+fn is_markdown_heading(ptext: &str) -> bool {
+    let t = ptext.trim_start();
+    let hashes = t.len() - t.trim_start_matches('#').len();
+    (1..=6).contains(&hashes) && t[hashes..].starts_with(' ')
+}
 
 /// Whether a paragraph reads as program code (a page's script left in its text), with more than
 /// one brace, `;`, `=`, `<` or `>` per eight words: running text has a semicolon or two per
@@ -474,34 +483,39 @@ fn opens_with_call(words: &[String]) -> bool {
         .any(|c| words.len() >= c.len() && words[..c.len()] == **c)
 }
 
-/// Phrases that mark a paragraph as a call to action: imperatives, which count where a clause
-/// opens with them, then (from [`CALL_LABELS`] on) link labels.
+/// Phrases that mark a paragraph as a call to action, in three kinds: calls that are nothing
+/// else ("click here", "share this"), which count where a clause opens with them; calls that
+/// are also instructions (from [`SOFT_CALLS`] on: "sign up", "subscribe", "read more"), which
+/// count in a sentence only when it addresses the reader as a site does ([`SITE_WORDS`]: "Sign
+/// up for our newsletter", not a how-to's "Sign up for a free account at github.com"); and
+/// link labels (from [`CALL_LABELS`] on).
 const CALLS: &[&[&str]] = &[
     &["click", "here"],
-    &["click", "to"],
     &["tap", "here"],
-    &["subscribe"],
-    &["sign", "up"],
-    &["newsletter"],
-    &["newsletters"],
     &["follow", "us"],
     &["like", "us", "on"],
     &["share", "this"],
     &["share", "on"],
-    &["download", "the"],
-    &["read", "more"],
-    &["continue", "reading"],
-    &["read", "the", "full"],
     &["watch", "now"],
     &["print", "this"],
     &["email", "this"],
     &["e", "mail", "this"],
-    &["skip", "to"],
     &["back", "to", "top"],
     &["leave", "a", "comment"],
     &["post", "a", "comment"],
-    &["be", "the", "first", "to"],
     &["join", "the", "conversation"],
+    // Also instructions.
+    &["click", "to"],
+    &["subscribe"],
+    &["sign", "up"],
+    &["newsletter"],
+    &["newsletters"],
+    &["download", "the"],
+    &["read", "more"],
+    &["continue", "reading"],
+    &["read", "the", "full"],
+    &["skip", "to"],
+    &["be", "the", "first", "to"],
     // Link labels.
     &["advertisement"],
     &["sponsored"],
@@ -519,11 +533,26 @@ const CALLS: &[&[&str]] = &[
     &["related", "coverage"],
 ];
 
+/// Where [`CALLS`]' calls that are also instructions start.
+const SOFT_CALLS: usize = 14;
+
 /// Where [`CALLS`]' link labels start: they are calls only in a short line or a line that is no
 /// sentence ("Most popular", "Privacy Policy | Contact Us"); a sentence uses them as words, even
 /// at its start ("Most read the decision as a defeat", "To log in, customers will now need a
 /// code").
 const CALL_LABELS: usize = 25;
+
+/// Words with which a site addresses its reader: a sentence holding a call that is also an
+/// instruction is a call only with one of them.
+const SITE_WORDS: &[&str] = &[
+    "our",
+    "us",
+    "here",
+    "now",
+    "today",
+    "newsletter",
+    "newsletters",
+];
 
 /// Words that, alone or followed by a colon, make a label line.
 const LABELS: &[&[&str]] = &[
@@ -602,11 +631,16 @@ fn is_call(ptext: &str, words: &[String], opens: &[bool]) -> bool {
             && placed(g)
             && words[g..].iter().take(7).any(|w| w == "app")
     });
+    let site = || words.iter().any(|w| SITE_WORDS.contains(&w.as_str()));
     get_app
         || CALLS.iter().enumerate().any(|(k, c)| {
             words.windows(c.len()).enumerate().any(|(i, w)| {
-                (if k < CALL_LABELS { placed(i) } else { anywhere })
-                    && w.iter().zip(*c).all(|(a, b)| a == b)
+                let counts = match k {
+                    k if k < SOFT_CALLS => placed(i),
+                    k if k < CALL_LABELS => placed(i) && (!sentence || site()),
+                    _ => anywhere,
+                };
+                counts && w.iter().zip(*c).all(|(a, b)| a == b)
             })
         })
 }
@@ -868,7 +902,11 @@ fn date_prefix(text: &str, seg: &Segmented, p: &Paragraph) -> Option<usize> {
             .chars()
             .all(|c| matches!(c, '-' | '/' | '.' | ',' | ' '))
     });
-    if !seps_ok {
+    // Figures alone make a date only joined by `-`, `/` or `.` ("2021-04-26", "1/18/2008"): "12
+    // 15 18 21 24: the sequence continues" opens with figures, not a date.
+    let joined = (i..i + date_len - 1)
+        .all(|k| text[ws[k].end as usize..ws[k + 1].start as usize].contains(['-', '/', '.']));
+    if !seps_ok || (numeric && !named && !joined) {
         return None;
     }
     let mut end = i + date_len;
@@ -1041,6 +1079,11 @@ mod tests {
             "To log in, customers will now need a code sent to their phones, the bank said.",
             "Most read the decision as a defeat for the government, though some disagreed.",
             "In the survey, most popular were the savings accounts with no fees at all.",
+            // Instructions, not a site's calls.
+            "Sign up for a free account at github.com and verify your email address first.",
+            "Subscribe to notifications for the repository so that you hear about new issues.",
+            "Read more than you write.",
+            "## Step 1: Sign Up for an Account",
         ] {
             let text = format!("HEADLINE OF THE STORY\n\n{BODY}\n\n{sentence}\n\n{BODY}");
             assert!(reasons(&text).is_empty(), "{sentence}: {:?}", reasons(&text));
@@ -1087,6 +1130,8 @@ mod tests {
                 "January 6, 2021, Congress met to certify the election results.",
                 None,
             ),
+            ("12 15 18 21 24: the sequence continues by threes", None),
+            ("1/18/2008 | Markets slip again", Some("1/18/2008 | ")),
             (
                 "Posted on March 3, 2021 by the news desk",
                 Some("Posted on March 3, 2021 "),
