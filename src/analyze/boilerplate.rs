@@ -291,7 +291,13 @@ fn paragraph_cue(
     let headline = i == first_content;
     if let Some(end) = date_prefix(text, seg, p) {
         let rest = &text[end..p.span.end];
-        if rest.chars().any(char::is_alphanumeric) {
+        // "Posted on May 12, 2024 by Emma Clarke" goes whole: its byline alone was left behind.
+        let byline = rest
+            .trim_start()
+            .get(..3)
+            .is_some_and(|b| b.eq_ignore_ascii_case("by "))
+            && rest.split_whitespace().count() <= 6;
+        if rest.chars().any(char::is_alphanumeric) && !byline {
             return Some(Segment {
                 span: Span::new(p.span.start, end),
                 reason: Reason::Metadata,
@@ -572,6 +578,7 @@ const LABELS: &[&[&str]] = &[
     &["related", "topics"],
     &["keywords"],
     &["share"],
+    &["like", "this"],
     &["see", "also"],
     &["more", "on"],
     &["read", "also"],
@@ -1008,7 +1015,7 @@ mod tests {
     #[test]
     fn cues_inside_one_document() {
         let text = format!(
-            " date 2021-04-26 {BODY}\n\nKAMALA HARRIS SLAMMED BY TEXAS LAWMAKER FOR NEW BORDER EXCUSE\n\n{BODY}\n\nCLICK HERE TO GET THE FOX NEWS APP\n\n{BODY}\n\nCategorized in:"
+            " date 2021-04-26 {BODY}\n\nKAMALA HARRIS SLAMMED BY TEXAS LAWMAKER FOR NEW BORDER EXCUSE\n\n{BODY}\n\nCLICK HERE TO GET THE FOX NEWS APP\n\n{BODY}\n\nLike this:\nLike Loading...\n\nCategorized in:"
         );
         let found = reasons(&text);
         assert_eq!(
@@ -1017,6 +1024,7 @@ mod tests {
                 Reason::Metadata,
                 Reason::InsertedHeadline,
                 Reason::CallToAction,
+                Reason::Label,
                 Reason::Label
             ]
         );
@@ -1132,9 +1140,14 @@ mod tests {
             ),
             ("12 15 18 21 24: the sequence continues by threes", None),
             ("1/18/2008 | Markets slip again", Some("1/18/2008 | ")),
+            // With the byline after it, the line goes whole.
             (
                 "Posted on March 3, 2021 by the news desk",
-                Some("Posted on March 3, 2021 "),
+                Some("Posted on March 3, 2021 by the news desk"),
+            ),
+            (
+                "Posted on March 3, 2021 | The storm closed the harbour",
+                Some("Posted on March 3, 2021 | "),
             ),
             (
                 "Last updated: 28 December 2007, 11:12",
