@@ -547,7 +547,6 @@ impl Members {
         max_docs: usize,
     ) -> Members {
         let num_docs = copies.cluster.len();
-        let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 seeds");
         // The members of partition `p` with their documents, in (key, document, position)
         // order.
         let members_in = |p: usize| {
@@ -569,7 +568,7 @@ impl Members {
                     let last = group[group.len() - 1].doc();
                     let all = (how == Pairing::All).then(|| {
                         let pairs_later = pairs_later(group, copies);
-                        let group_end = index(first + group.len());
+                        let group_end = seed_index(first + group.len());
                         group
                             .iter()
                             .zip(first..)
@@ -577,7 +576,7 @@ impl Members {
                             .filter(move |(_, at)| pairs_later.get(at - first))
                             .map(move |(s, at)| {
                                 let member = Member {
-                                    at: index(at),
+                                    at: seed_index(at),
                                     group_end,
                                     start: s.start(),
                                     end: s.end(),
@@ -616,13 +615,17 @@ impl Members {
     }
 }
 
+/// A seed's index as a [`Member`] holds it.
+fn seed_index(i: usize) -> u32 {
+    u32::try_from(i).expect("fewer than 2^32 seeds")
+}
+
 /// The members of a [`Pairing::Next`] group (sorted by document, starting at seed `first`):
 /// its documents in the order of their fingerprints (`texts`), each paired with the next in that
 /// order, the seeds of the one with the smaller id becoming members. The order is the texts', not
 /// the names': paired by id, thirty documents quoting one sentence scored other originality when
 /// renamed.
 fn next_members(first: usize, group: &[Seed], texts: &[u64]) -> Vec<(usize, Member)> {
-    let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 seeds");
     let mut runs: Vec<(usize, &[Seed])> = Vec::new();
     let mut at = first;
     for run in group.chunk_by(|x, y| x.doc() == y.doc()) {
@@ -641,8 +644,8 @@ fn next_members(first: usize, group: &[Seed], texts: &[u64]) -> Vec<(usize, Memb
         let (y_start, y_seeds) = y;
         out.extend(x.1.iter().map(|s| {
             let member = Member {
-                at: index(y_start - 1),
-                group_end: index(y_start + y_seeds.len()),
+                at: seed_index(y_start - 1),
+                group_end: seed_index(y_start + y_seeds.len()),
                 start: s.start(),
                 end: s.end(),
             };
