@@ -257,16 +257,50 @@ fn in_document(text: &str, seg: &Segmented, recurs: &[bool]) -> Vec<Segment> {
         .enumerate()
         .map(|(i, p)| paragraph_cue(text, seg, recurs[i], &nav, first_content, i, p))
         .collect();
+    // A short run of short lines that give facts ("Prep time: 10 minutes", "Serves 4": a figure,
+    // or a label and its value) is a page's menu only beside other evidence of a page: in a
+    // document with none, it is the article's (closing a recipe, it was `navigation`, and the
+    // credit after it `page-tail`). Menus name places, without figures.
+    let run =
+        |k: usize| cues[k].is_some_and(|c| c.reason == Reason::Navigation) && nav[k] == Menu::Run;
+    let runs: Vec<usize> = (0..paras.len()).filter(|&k| run(k)).collect();
+    let lone =
+        (0..paras.len()).all(|k| run(k) || !cues[k].is_some_and(|c| c.reason.is_page_chrome()));
+    let facts = runs.iter().all(|&k| {
+        let t = &text[paras[k].span.range()];
+        t.contains(|c: char| c.is_ascii_digit())
+            || t.split_once(':')
+                .is_some_and(|(_, v)| v.chars().any(char::is_alphanumeric))
+    });
+    if lone && facts && runs.len() <= LONE_MENU_LINES {
+        for k in runs {
+            cues[k] = None;
+        }
+    }
     layout(text, paras, first_content, &mut cues);
     cues.into_iter().flatten().collect()
 }
+
+/// How a paragraph is part of a menu.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Menu {
+    No,
+    /// One of a run of three or more very short lines.
+    Run,
+    /// Items separated by `|`, `»`, `›`, ` > ` or `•`.
+    Separated,
+}
+
+/// A document whose only sign of a web page is a run of at most this many short lines giving
+/// facts keeps them: a menu has more items, or comes with other furniture.
+const LONE_MENU_LINES: usize = 4;
 
 /// The cue that marks paragraph `i` (or a prefix of it), if any.
 fn paragraph_cue(
     text: &str,
     seg: &Segmented,
     recurs: bool,
-    nav: &[bool],
+    nav: &[Menu],
     first_content: usize,
     i: usize,
     p: &Paragraph,
@@ -314,7 +348,7 @@ fn paragraph_cue(
         }
     }
     // Navigation is checked even on the first paragraph: pages open with their menus.
-    if nav[i] {
+    if nav[i] != Menu::No {
         return whole(Reason::Navigation);
     }
     if !headline
@@ -755,7 +789,7 @@ fn is_all_caps_headline(ptext: &str, words: usize) -> bool {
 
 /// Marks paragraphs that are navigation: separated menu items ("Home | News") or runs of three or
 /// more very short paragraphs without sentence punctuation.
-fn navigation_runs(text: &str, seg: &Segmented) -> Vec<bool> {
+fn navigation_runs(text: &str, seg: &Segmented) -> Vec<Menu> {
     let paras = &seg.paragraphs;
     let short = |p: &Paragraph| {
         let t = text[p.span.range()].trim();
@@ -763,7 +797,7 @@ fn navigation_runs(text: &str, seg: &Segmented) -> Vec<bool> {
             && !t.ends_with(['.', '!', '?', '"', '\u{201D}', ':'])
             && p.first_line == p.last_line
     };
-    let mut nav = vec![false; paras.len()];
+    let mut nav = vec![Menu::No; paras.len()];
     let mut i = 0;
     while i < paras.len() {
         let mut j = i;
@@ -772,7 +806,7 @@ fn navigation_runs(text: &str, seg: &Segmented) -> Vec<bool> {
         }
         if j - i >= 3 {
             if !amid_text(text, paras, i, j) {
-                nav[i..j].iter_mut().for_each(|x| *x = true);
+                nav[i..j].iter_mut().for_each(|x| *x = Menu::Run);
             }
             i = j;
         } else {
@@ -791,7 +825,7 @@ fn navigation_runs(text: &str, seg: &Segmented) -> Vec<bool> {
             + t.matches(" > ").count()
             + t.matches('•').count();
         if seps >= 2 {
-            nav[i] = true;
+            nav[i] = Menu::Separated;
         }
     }
     nav
@@ -1182,6 +1216,12 @@ mod tests {
                     door swung wide\nand someone called my name inside,\nand all the white and \
                     silent land\ncame back to me, a kinder hand.";
         assert!(reasons(poem).is_empty(), "{:?}", reasons(poem));
+        // Facts closing an article with no web furniture are its own, and so is the credit.
+        let facts = format!(
+            "Lemon chicken\n\n{LONG}\n\n{LONG}\n\nPrep time: 10 minutes\n\nCook time: 40 minutes\n\n\
+             Serves 4\n\nAdapted from a recipe by my grandmother, Rosa"
+        );
+        assert!(reasons(&facts).is_empty(), "{:?}", reasons(&facts));
         // A share bar between two paragraphs of a scraped page (each on one line) is a menu.
         let share = format!(
             "The title of the story today\n\n{LONG}\n\nFacebook\n\nTwitter\n\nEmail\n\n{LONG}"
