@@ -257,10 +257,16 @@ fn in_document(text: &str, seg: &Segmented, recurs: &[bool]) -> Vec<Segment> {
         .enumerate()
         .map(|(i, p)| paragraph_cue(text, seg, recurs[i], &nav, first_content, i, p))
         .collect();
-    // A short run of short lines that give facts ("Prep time: 10 minutes", "Serves 4": a figure,
-    // or a label and its value) is a page's menu only beside other evidence of a page: in a
-    // document with none, it is the article's (closing a recipe, it was `navigation`, and the
-    // credit after it `page-tail`). Menus name places, without figures.
+    keep_lone_facts(text, paras, &nav, &mut cues);
+    layout(text, paras, first_content, &mut cues);
+    cues.into_iter().flatten().collect()
+}
+
+/// A short run of short lines that give facts ("Prep time: 10 minutes", "Serves 4": a figure,
+/// or a label and its value) is a page's menu only beside other evidence of a page: in a
+/// document with none, it is the article's (closing a recipe, it was `navigation`, and the
+/// credit after it `page-tail`). Menus name places, without figures. Clears such runs' cues.
+fn keep_lone_facts(text: &str, paras: &[Paragraph], nav: &[Menu], cues: &mut [Option<Segment>]) {
     let run =
         |k: usize| cues[k].is_some_and(|c| c.reason == Reason::Navigation) && nav[k] == Menu::Run;
     let runs: Vec<usize> = (0..paras.len()).filter(|&k| run(k)).collect();
@@ -277,8 +283,6 @@ fn in_document(text: &str, seg: &Segmented, recurs: &[bool]) -> Vec<Segment> {
             cues[k] = None;
         }
     }
-    layout(text, paras, first_content, &mut cues);
-    cues.into_iter().flatten().collect()
 }
 
 /// How a paragraph is part of a menu.
