@@ -274,9 +274,14 @@ fn keep_lone_facts(text: &str, paras: &[Paragraph], nav: &[Menu], cues: &mut [Op
         (0..paras.len()).all(|k| run(k) || !cues[k].is_some_and(|c| c.reason.is_page_chrome()));
     let facts = runs.iter().all(|&k| {
         let t = &text[paras[k].span.range()];
-        t.contains(|c: char| c.is_ascii_digit())
-            || t.split_once(':')
-                .is_some_and(|(_, v)| v.chars().any(char::is_alphanumeric))
+        let counter = t
+            .split(|c: char| !c.is_alphabetic())
+            .any(|w| COUNTERS.contains(&w.to_lowercase().as_str()));
+        t.contains(char::is_alphabetic)
+            && !counter
+            && (t.contains(|c: char| c.is_ascii_digit())
+                || t.split_once(':')
+                    .is_some_and(|(_, v)| v.chars().any(char::is_alphanumeric)))
     });
     if lone && facts && runs.len() <= LONE_MENU_LINES {
         for k in runs {
@@ -284,6 +289,30 @@ fn keep_lone_facts(text: &str, paras: &[Paragraph], nav: &[Menu], cues: &mut [Op
         }
     }
 }
+
+/// Words of a page's counters and buttons ("Share 40", "Views: 1,204"), which are no facts.
+const COUNTERS: &[&str] = &[
+    "view",
+    "views",
+    "like",
+    "likes",
+    "share",
+    "shares",
+    "tweet",
+    "tweets",
+    "pin",
+    "pins",
+    "comment",
+    "comments",
+    "vote",
+    "votes",
+    "reply",
+    "replies",
+    "followers",
+    "page",
+    "print",
+    "email",
+];
 
 /// How a paragraph is part of a menu.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -316,11 +345,12 @@ fn paragraph_cue(
             reason,
         })
     };
-    // A Markdown heading is a document's own ("## Step 1: Sign Up", "## What You Need", shared by
-    // a site's how-tos): scraped pages carry none.
-    if p.word_count() == 0 || is_markdown_heading(ptext) {
+    if p.word_count() == 0 {
         return None;
     }
+    // A Markdown heading is no call, label or inserted headline ("## Step 1: Sign Up for an
+    // Account"); recurring across pages or in a menu, it is furniture still.
+    let heading = p.first_line == p.last_line && is_markdown_heading(ptext);
     let (words, opens) = if p.word_count() <= 30 {
         (lower_words(text, seg, p), clause_opens(text, seg, p))
     } else {
@@ -346,7 +376,7 @@ fn paragraph_cue(
     if recurs {
         return whole(Reason::Recurring);
     }
-    if !words.is_empty() {
+    if !words.is_empty() && !heading {
         if let Some(reason) = cue(ptext, &words, &opens, headline) {
             return whole(reason);
         }
@@ -356,6 +386,7 @@ fn paragraph_cue(
         return whole(Reason::Navigation);
     }
     if !headline
+        && !heading
         && i > first_content
         && is_all_caps_headline(ptext, p.word_count())
         && !is_subheading(text, seg, i)
@@ -530,8 +561,9 @@ fn opens_with_call(words: &[String]) -> bool {
 /// Phrases that mark a paragraph as a call to action, in three kinds: calls that are nothing
 /// else ("click here", "share this"), which count where a clause opens with them; calls that
 /// are also instructions (from [`SOFT_CALLS`] on: "sign up", "subscribe", "read more"), which
-/// count in a sentence only when it addresses the reader as a site does ([`SITE_WORDS`]: "Sign
-/// up for our newsletter", not a how-to's "Sign up for a free account at github.com"); and
+/// count in a sentence of more than [`SHORT_CALL_WORDS`] words only when it addresses the
+/// reader as a site does ([`SITE_WORDS`], or a price: "Sign up for our newsletter", not a
+/// how-to's "Sign up for a free account at github.com"); and
 /// link labels (from [`CALL_LABELS`] on).
 const CALLS: &[&[&str]] = &[
     &["click", "here"],
@@ -596,6 +628,11 @@ const SITE_WORDS: &[&str] = &[
     "today",
     "newsletter",
     "newsletters",
+    "inbox",
+    "trial",
+    "access",
+    "alerts",
+    "offer",
 ];
 
 /// Words that, alone or followed by a colon, make a label line.
@@ -676,13 +713,16 @@ fn is_call(ptext: &str, words: &[String], opens: &[bool]) -> bool {
             && placed(g)
             && words[g..].iter().take(7).any(|w| w == "app")
     });
-    let site = || words.iter().any(|w| SITE_WORDS.contains(&w.as_str()));
+    let site = || {
+        words.iter().any(|w| SITE_WORDS.contains(&w.as_str()))
+            || ptext.contains(['$', '\u{a3}', '\u{20ac}'])
+    };
     get_app
         || CALLS.iter().enumerate().any(|(k, c)| {
             words.windows(c.len()).enumerate().any(|(i, w)| {
                 let counts = match k {
                     k if k < SOFT_CALLS => placed(i),
-                    k if k < CALL_LABELS => placed(i) && (!sentence || site()),
+                    k if k < CALL_LABELS => placed(i) && (anywhere || site()),
                     _ => anywhere,
                 };
                 counts && w.iter().zip(*c).all(|(a, b)| a == b)
@@ -947,11 +987,11 @@ fn date_prefix(text: &str, seg: &Segmented, p: &Paragraph) -> Option<usize> {
             .chars()
             .all(|c| matches!(c, '-' | '/' | '.' | ',' | ' '))
     });
-    // Figures alone make a date only joined by `-`, `/` or `.` ("2021-04-26", "1/18/2008"): "12
-    // 15 18 21 24: the sequence continues" opens with figures, not a date.
+    // Unlabelled, figures alone make a date only joined by `-`, `/` or `.` ("2021-04-26",
+    // "1/18/2008"): "12 15 18 21 24: the sequence continues" opens with figures, not a date.
     let joined = (i..i + date_len - 1)
         .all(|k| text[ws[k].end as usize..ws[k + 1].start as usize].contains(['-', '/', '.']));
-    if !seps_ok || (numeric && !named && !joined) {
+    if !seps_ok || (numeric && !named && !joined && !labelled) {
         return None;
     }
     let mut end = i + date_len;
@@ -1128,7 +1168,6 @@ mod tests {
             // Instructions, not a site's calls.
             "Sign up for a free account at github.com and verify your email address first.",
             "Subscribe to notifications for the repository so that you hear about new issues.",
-            "Read more than you write.",
             "## Step 1: Sign Up for an Account",
         ] {
             let text = format!("HEADLINE OF THE STORY\n\n{BODY}\n\n{sentence}\n\n{BODY}");
@@ -1140,6 +1179,10 @@ mod tests {
             "WIN a fantastic plasma TV - just sign up now for our fantasy cricket game this week.",
             "Help Sitemap Home Skip Navigation Contact Us Disability Statement",
             "Be the first to post a comment on this story. Send us your emails.",
+            // Short lines count whatever their words (so "Read more than you write." would too).
+            "Subscribe for daily updates.",
+            "Read the full story.",
+            "Subscribe to The Times for just $1 a week.",
         ] {
             let text = format!("HEADLINE OF THE STORY\n\n{BODY}\n\n{call}\n\n{BODY}");
             assert_eq!(
@@ -1177,6 +1220,7 @@ mod tests {
                 None,
             ),
             ("12 15 18 21 24: the sequence continues by threes", None),
+            ("Published: 12 04 2021", Some("Published: 12 04 2021")),
             ("1/18/2008 | Markets slip again", Some("1/18/2008 | ")),
             // With the byline after it, the line goes whole.
             (
@@ -1226,6 +1270,15 @@ mod tests {
              Serves 4\n\nAdapted from a recipe by my grandmother, Rosa"
         );
         assert!(reasons(&facts).is_empty(), "{:?}", reasons(&facts));
+        // Counters are no facts: a share bar with its counts is a menu still.
+        let counts = format!("Lemon chicken\n\n{LONG}\n\n{LONG}\n\nTweet 12\n\nShare 40\n\nPin 3");
+        assert_eq!(
+            reasons(&counts)
+                .iter()
+                .filter(|f| f.1 == Reason::Navigation)
+                .count(),
+            3
+        );
         // A share bar between two paragraphs of a scraped page (each on one line) is a menu.
         let share = format!(
             "The title of the story today\n\n{LONG}\n\nFacebook\n\nTwitter\n\nEmail\n\n{LONG}"
