@@ -125,25 +125,47 @@ pub fn find(docs: &[(&str, &Segmented)], copy_of: &[u32]) -> Vec<Vec<Segment>> {
         })
         .collect();
     let recurring = recurring_templates(docs, &templates, copy_of);
-    let recurs = |key: Option<u64>| key.is_some_and(|k| recurring.contains(&k));
     docs.par_iter()
         .zip(&templates)
         .map(|((text, seg), templates)| {
-            let paras = &seg.paragraphs;
-            let template_recurs: Vec<bool> = templates.iter().map(|t| recurs(t.masked)).collect();
-            // Text of the document's own: running text whose template recurs nowhere.
-            let own = |k: usize| !template_recurs[k] && is_text(text, &paras[k]);
-            let recurs: Vec<bool> = (0..paras.len())
-                .map(|i| {
-                    let (t, p) = (&templates[i], &paras[i]);
-                    let shared_text = p.word_count() > SHARED_TEXT_WORDS
-                        && (0..i).any(own)
-                        && (i + 1..paras.len()).any(own);
-                    let report = t.exact.is_some_and(|e| !recurring.contains(&e));
-                    template_recurs[i] && !(is_text(text, p) && (shared_text || report))
-                })
-                .collect();
+            let recurs = recurring_paragraphs(text, seg, templates, &recurring);
             in_document(text, seg, &recurs)
+        })
+        .collect()
+}
+
+/// Which paragraphs of a document (`templates[i]` of paragraph `i`) are recurring boilerplate,
+/// given the `recurring` templates of the corpus: those whose template recurs, but for text that
+/// is the document's own though other documents carry it too.
+fn recurring_paragraphs(
+    text: &str,
+    seg: &Segmented,
+    templates: &[Template],
+    recurring: &ahash::AHashSet<u64>,
+) -> Vec<bool> {
+    let paras = &seg.paragraphs;
+    let template_recurs: Vec<bool> = templates
+        .iter()
+        .map(|t| t.masked.is_some_and(|k| recurring.contains(&k)))
+        .collect();
+    // Text of the document's own: running text whose template recurs nowhere.
+    let own = |k: usize| !template_recurs[k] && is_text(text, &paras[k]);
+    (0..paras.len())
+        .map(|i| {
+            let (t, p) = (&templates[i], &paras[i]);
+            let shared_text = p.word_count() > SHARED_TEXT_WORDS
+                && (0..i).any(own)
+                && (i + 1..paras.len()).any(own);
+            let report = t.exact.is_some_and(|e| !recurring.contains(&e));
+            // A Markdown heading over text of the document's own heads a section of it ("## What
+            // You Need" in a site's how-tos); over a list of links, it is the site's ("## Related
+            // Articles").
+            let section = p.first_line == p.last_line
+                && is_markdown_heading(&text[p.span.range()])
+                && (i + 1..paras.len())
+                    .find(|&k| paras[k].word_count() > 0)
+                    .is_some_and(own);
+            template_recurs[i] && !section && !(is_text(text, p) && (shared_text || report))
         })
         .collect()
 }
@@ -1535,6 +1557,37 @@ mod tests {
             assert_eq!(
                 flagged,
                 [(notice, Reason::Recurring), (cookies, Reason::Recurring)]
+            );
+        }
+    }
+
+    #[test]
+    fn a_shared_heading_over_own_text_heads_a_section() {
+        let texts: Vec<String> = ["rain", "trade", "chess"]
+            .iter()
+            .map(|t| {
+                format!(
+                    "How to learn {t}\n\n## What You Need\n\nTo learn {t} you need time, patience \
+                     and a good teacher, and the {t} books from the library.\n\n\
+                     ## Related Articles\n\nTen tips for beginners\n\nWhy practice matters"
+                )
+            })
+            .collect();
+        let segs: Vec<Segmented> = texts.iter().map(|t| Segmented::new(t)).collect();
+        let docs: Vec<(&str, &Segmented)> = texts.iter().map(|t| t.as_str()).zip(&segs).collect();
+        for (f, text) in find(&docs, &[0, 1, 2]).iter().zip(&texts) {
+            let recurring: Vec<&str> = f
+                .iter()
+                .filter(|s| s.reason == Reason::Recurring)
+                .map(|s| &text[s.span.range()])
+                .collect();
+            assert_eq!(
+                recurring,
+                [
+                    "## Related Articles",
+                    "Ten tips for beginners",
+                    "Why practice matters"
+                ]
             );
         }
     }
