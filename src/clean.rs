@@ -2376,9 +2376,6 @@ fn holds_original(target: &Path, original: &Digest, gz: bool) -> Result<bool> {
 /// Copies back a file [`clean`] copied unchanged, streaming (it may be large), and refuses it
 /// (writing nothing) when it no longer matches the original's digest.
 fn restore_copy(source: &Path, target: &Path, original: &Digest) -> Result<()> {
-    if holds_original(target, original, false)? {
-        return Ok(());
-    }
     let mut src = fs::File::open(source).map_err(|e| io_err(source, e))?;
     create_parent(target)?;
     write_atomically_with(target, |f| {
@@ -2427,7 +2424,7 @@ pub fn restore(cleaned: &Path, manifest: Option<&Path>, out: &Path) -> Result<Re
             let gz = entry.format == "jsonl.gz";
             let source = cleaned.join(&rel);
             let target = out.join(&rel);
-            if entry.format != COPY && holds_original(&target, &entry.original, gz)? {
+            if holds_original(&target, &entry.original, gz)? {
                 return Ok(());
             }
             if entry.format == COPY {
