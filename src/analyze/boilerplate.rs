@@ -1002,17 +1002,17 @@ fn date_prefix(text: &str, seg: &Segmented, p: &Paragraph) -> Option<usize> {
         return None;
     }
     let date_len = 3;
-    // Between the date's words only separators may stand.
-    let seps_ok = (i..i + date_len - 1).all(|k| {
-        let between = &text[ws[k].end as usize..ws[k + 1].start as usize];
-        between
-            .chars()
-            .all(|c| matches!(c, '-' | '/' | '.' | ',' | ' '))
-    });
+    // What stands between the date's words.
+    let gaps: Vec<&str> = (i..i + date_len - 1)
+        .map(|k| &text[ws[k].end as usize..ws[k + 1].start as usize])
+        .collect();
+    // Only separators may.
+    let seps_ok = gaps
+        .iter()
+        .all(|g| g.chars().all(|c| matches!(c, '-' | '/' | '.' | ',' | ' ')));
     // Unlabelled, figures alone make a date only joined by `-`, `/` or `.` ("2021-04-26",
     // "1/18/2008"): "12 15 18 21 24: the sequence continues" opens with figures, not a date.
-    let joined = (i..i + date_len - 1)
-        .all(|k| text[ws[k].end as usize..ws[k + 1].start as usize].contains(['-', '/', '.']));
+    let joined = gaps.iter().all(|g| g.contains(['-', '/', '.']));
     if !seps_ok || (numeric && !named && !joined && !labelled) {
         return None;
     }
