@@ -948,6 +948,54 @@ fn check_outside(out: &Path, what: &str, inputs: &[(PathBuf, PathBuf)]) -> Resul
     Ok(())
 }
 
+/// Refuses, before anything is written, an output tree that would write through a symbolic link
+/// to a directory (see [`create_parent_under`]) or put the manifest where a cleaned file goes
+/// (`--manifest` naming one, or an input named like the manifest): that file would be lost.
+fn check_output_tree(out: &Path, rel_paths: &[PathBuf], manifest: &Path) -> Result<()> {
+    let refuse = |path: &Path, msg: &str| {
+        Err(io_err(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, msg.to_string()),
+        ))
+    };
+    let mut dirs: HashSet<&Path> = HashSet::new();
+    for rel in rel_paths {
+        dirs.extend(
+            rel.ancestors()
+                .skip(1)
+                .filter(|d| !d.as_os_str().is_empty()),
+        );
+    }
+    let mut dirs: Vec<&Path> = dirs.into_iter().collect();
+    dirs.sort();
+    for dir in dirs {
+        let dir = out.join(dir);
+        if fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            return refuse(
+                &dir,
+                "refusing to write: a symbolic link in --out; nothing is written through links \
+                 there (remove it, or choose another --out)",
+            );
+        }
+    }
+    // A cleaned file is renamed into place (over a link, not through it); the manifest is
+    // written through links.
+    let manifest = resolve(manifest);
+    let lands_on_manifest = |rel: &&PathBuf| {
+        let path = out.join(rel);
+        rel.file_name() == manifest.file_name()
+            && resolve(dir_of(&path)).join(rel.file_name().unwrap_or_default()) == manifest
+    };
+    if let Some(rel) = rel_paths.iter().find(lands_on_manifest) {
+        return refuse(
+            &out.join(rel),
+            "refusing to write: the manifest would replace this cleaned file (choose another \
+             --manifest, or another --out)",
+        );
+    }
+    Ok(())
+}
+
 fn io_err(path: &Path, source: std::io::Error) -> Error {
     Error::Io {
         path: path.to_path_buf(),
@@ -1217,6 +1265,42 @@ fn dir_of(path: &Path) -> &Path {
 fn create_parent(path: &Path) -> Result<()> {
     let dir = dir_of(path);
     fs::create_dir_all(dir).map_err(|e| io_err(dir, e))
+}
+
+/// Creates `root` (the output directory) and the directories between it and `target`, a file
+/// in it, refusing to go through a symbolic link: a link under `--out` to a directory of the inputs
+/// (left by an earlier job, say) had the cleaned copy written over the input.
+fn create_parent_under(root: &Path, target: &Path) -> Result<()> {
+    fs::create_dir_all(root).map_err(|e| io_err(root, e))?;
+    let rel = target.strip_prefix(root).unwrap_or(target);
+    let mut dir = root.to_path_buf();
+    for part in rel.parent().into_iter().flat_map(Path::components) {
+        dir.push(part);
+        match fs::symlink_metadata(&dir) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(io_err(
+                    &dir,
+                    std::io::Error::other(
+                        "is a symbolic link; nothing is written through links in the output \
+                         directory (remove it, or choose another --out)",
+                    ),
+                ))
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                fs::create_dir(&dir).or_else(|e| {
+                    // Made meanwhile by another worker.
+                    if dir.is_dir() && !dir.is_symlink() {
+                        Ok(())
+                    } else {
+                        Err(io_err(&dir, e))
+                    }
+                })?;
+            }
+            Err(e) => return Err(io_err(&dir, e)),
+        }
+    }
+    Ok(())
 }
 
 fn is_gz(path: &Path) -> bool {
@@ -1927,7 +2011,7 @@ fn copy_unchanged(
             fnv1a64: String::new(),
         }
     } else {
-        create_parent(target)?;
+        create_parent_under(&opts.out, target)?;
         match write_atomically_with(target, |f| copy_hashing(path, &mut src, target, f)) {
             Ok(digest) => digest,
             // Failing to read an input (unlike failing to write) concerns that input alone.
@@ -2036,7 +2120,7 @@ fn clean_one(
     drop(content);
     if !whole_dropped && !opts.dry_run {
         let bytes = encode_content(&cleaned, gz).map_err(|e| io_err(&target, e))?;
-        create_parent(&target)?;
+        create_parent_under(&opts.out, &target)?;
         write_atomically(&target, &bytes)?;
     }
     let dropped_records = entry.records.iter().filter(|r| r.dropped.is_some()).count();
@@ -2105,6 +2189,7 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
         .unwrap_or_else(|| opts.out.join(MANIFEST_NAME));
     check_outside(&manifest_path, "--manifest", &canon_args)?;
     let rel_paths = relative_paths(paths, &inputs)?;
+    check_output_tree(&opts.out, &rel_paths, &manifest_path)?;
     if !opts.dry_run {
         // The directories this run makes for --out, deepest first.
         let made: Vec<PathBuf> = opts
@@ -2375,9 +2460,9 @@ fn holds_original(target: &Path, original: &Digest, gz: bool) -> Result<bool> {
 
 /// Copies back a file [`clean`] copied unchanged, streaming (it may be large), and refuses it
 /// (writing nothing) when it no longer matches the original's digest.
-fn restore_copy(source: &Path, target: &Path, original: &Digest) -> Result<()> {
+fn restore_copy(source: &Path, out: &Path, target: &Path, original: &Digest) -> Result<()> {
     let mut src = fs::File::open(source).map_err(|e| io_err(source, e))?;
-    create_parent(target)?;
+    create_parent_under(out, target)?;
     write_atomically_with(target, |f| {
         if copy_hashing(source, &mut src, target, f)? == *original {
             return Ok(());
@@ -2428,7 +2513,7 @@ pub fn restore(cleaned: &Path, manifest: Option<&Path>, out: &Path) -> Result<Re
                 return Ok(());
             }
             if entry.format == COPY {
-                return restore_copy(&source, &target, &entry.original);
+                return restore_copy(&source, out, &target, &entry.original);
             }
             let cleaned_bytes = match &entry.cleaned {
                 Some(digest) => {
@@ -2458,7 +2543,7 @@ pub fn restore(cleaned: &Path, manifest: Option<&Path>, out: &Path) -> Result<Re
                 ));
             }
             let bytes = encode_content(&original, gz).map_err(|e| io_err(&target, e))?;
-            create_parent(&target)?;
+            create_parent_under(out, &target)?;
             write_atomically(&target, &bytes)
         })
         .collect();

@@ -551,6 +551,52 @@ fn a_link_inside_the_output_is_replaced_not_followed() {
     assert!(cleaned.file_type().is_file());
 }
 
+/// A link to a directory in --out is refused before anything is written: followed, the cleaned
+/// copy of `in/sub/a.txt` replaced the input itself.
+#[test]
+fn a_linked_directory_inside_the_output_is_refused() {
+    let c = Corpus::new();
+    c.file("in/sub/a.txt", seed(P004));
+    c.file("in/b.txt", seed(P000));
+    fs::create_dir(c.path().join("out")).unwrap();
+    std::os::unix::fs::symlink("../in/sub", c.path().join("out/sub")).unwrap();
+    let before = tree(c.path());
+    let out = dedupe(c.path(), &["clean", "in", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("out/sub: refusing to write: a symbolic link in --out"));
+    assert_eq!(tree(c.path()), before, "something was written");
+    assert!(fs::read(c.path().join("in/sub/a.txt")).unwrap() == seed(P004));
+}
+
+/// The manifest may not take the place of a cleaned file: that file could not be restored.
+#[test]
+fn a_manifest_over_a_cleaned_file_is_refused() {
+    let c = Corpus::new();
+    seeds_into(&c, "in", |b| b);
+    let manifest = format!("out/{P000}");
+    c.file("named/x.txt", seed(P004));
+    c.file("named/.dedupe-manifest.json", seed(P000));
+    for args in [
+        vec!["clean", "in", "--out", "out", "--manifest", &manifest],
+        vec![
+            "clean",
+            "named",
+            "named/.dedupe-manifest.json",
+            "--out",
+            "out",
+        ],
+    ] {
+        let before = tree(c.path());
+        let out = dedupe(c.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).contains("the manifest would replace this cleaned file"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(tree(c.path()), before, "{args:?} wrote something");
+    }
+}
 /// The dry run's diff names files as the report does: control characters escaped.
 #[test]
 fn the_dry_run_names_files_printably() {
