@@ -1912,9 +1912,13 @@ fn clean_jsonl(
             } else if let Some(causes) = decisions.causes.get(name) {
                 let spans = removal_spans(&doc.text, causes);
                 let token = find_field(line, text_field);
-                let decoded = token
-                    .as_ref()
-                    .and_then(|t| serde_json::from_slice::<String>(&line[t.clone()]).ok());
+                // As the reader decoded it: half a surrogate pair is U+FFFD, so the record is
+                // written back with U+FFFD there (the manifest keeps its original token).
+                let decoded = token.as_ref().and_then(|t| {
+                    std::str::from_utf8(&line[t.clone()])
+                        .ok()
+                        .and_then(crate::corpus::unescape)
+                });
                 match (token, decoded) {
                     (Some(tok), Some(text)) if text == doc.text => {
                         if !spans.is_empty() {

@@ -1645,7 +1645,7 @@ impl Field {
 /// characters, no unknown escapes, four hex digits after each `\u`); `None` when `raw` is not a
 /// string. A `\u` escape of half a surrogate pair with no other half (JavaScript writes them;
 /// Python reads them) becomes U+FFFD, as invalid UTF-8 does, rather than costing the record.
-fn unescape(raw: &str) -> Option<String> {
+pub(crate) fn unescape(raw: &str) -> Option<String> {
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
     let mut out = String::with_capacity(inner.len());
     let mut rest = inner;

@@ -395,6 +395,21 @@ fn jsonl_with_a_byte_order_mark_and_crlf() {
     assert_eq!(count(&cleaned, b"\r\n"), 2);
 }
 
+/// Half a surrogate pair (as JavaScript writes them) is read as U+FFFD, and the record is
+/// cleaned like any other; restore gives back its escape.
+#[test]
+fn jsonl_with_half_a_surrogate_pair_is_cleaned_and_restored() {
+    let c = Corpus::new();
+    let t = serde_json::to_string(&String::from_utf8(seed(P004)).unwrap()).unwrap();
+    let t = t.replacen("Harris", "Harris\\ud800", 1);
+    c.file("in/docs.jsonl", format!("{{\"id\":1,\"text\":{t}}}\n"));
+    let m = round_trip(&c, "in", &[]);
+    assert_eq!(file_entry(&m, "docs.jsonl")["records"][0]["line"], 1);
+    let cleaned = String::from_utf8(fs::read(c.path().join("out/docs.jsonl")).unwrap()).unwrap();
+    assert!(cleaned.contains("Harris\u{fffd}"), "{cleaned}");
+    assert!(cleaned.len() < t.len(), "nothing was removed");
+}
+
 #[test]
 fn gzipped_jsonl_is_written_gzipped_and_restored() {
     use std::io::{Read, Write};
