@@ -1004,8 +1004,14 @@ fn io_err(path: &Path, source: std::io::Error) -> Error {
 }
 
 /// Relative output path of every input: inputs are mirrored below the deepest directory that
-/// holds every path argument (a directory argument, or a file argument's directory).
-fn relative_paths(args: &[PathBuf], inputs: &[Input]) -> Result<Vec<PathBuf>> {
+/// holds every path argument (a directory argument, or a file argument's directory). Then that
+/// of every alias (another path to an input), `None` where it is an input's own (`dir` and
+/// `./dir`).
+fn relative_paths(
+    args: &[PathBuf],
+    inputs: &[Input],
+    aliases: &[corpus::Alias],
+) -> Result<(Vec<PathBuf>, Vec<Option<PathBuf>>)> {
     let mut anchors: Vec<(PathBuf, PathBuf, bool)> = Vec::new(); // (given, anchor, is_dir)
     for a in args {
         let canon = fs::canonicalize(a).map_err(|e| io_err(a, e))?;
@@ -1024,10 +1030,7 @@ fn relative_paths(args: &[PathBuf], inputs: &[Input]) -> Result<Vec<PathBuf>> {
             }
         }
     }
-    let mut out = Vec::with_capacity(inputs.len());
-    let mut seen = HashSet::new();
-    for input in inputs {
-        let p = &input.path;
+    let rel_of = |p: &Path| -> PathBuf {
         let found = anchors.iter().find_map(|(given, anchor, is_dir)| {
             let below = if *is_dir {
                 p.strip_prefix(given).ok()?.to_path_buf()
@@ -1039,13 +1042,17 @@ fn relative_paths(args: &[PathBuf], inputs: &[Input]) -> Result<Vec<PathBuf>> {
             Some(anchor.strip_prefix(&base).ok()?.join(below))
         });
         let rel = found.unwrap_or_else(|| PathBuf::from(p.file_name().unwrap_or(p.as_os_str())));
-        let rel: PathBuf = rel
-            .components()
+        rel.components()
             .filter(|c| matches!(c, Component::Normal(_)))
-            .collect();
+            .collect()
+    };
+    let mut out = Vec::with_capacity(inputs.len());
+    let mut seen = HashSet::new();
+    for input in inputs {
+        let rel = rel_of(&input.path);
         if !seen.insert(rel.clone()) {
             return Err(io_err(
-                p,
+                &input.path,
                 std::io::Error::new(
                     std::io::ErrorKind::InvalidInput,
                     format!("two inputs would be written to {}", rel.display()),
@@ -1054,7 +1061,14 @@ fn relative_paths(args: &[PathBuf], inputs: &[Input]) -> Result<Vec<PathBuf>> {
         }
         out.push(rel);
     }
-    Ok(out)
+    let aliases = aliases
+        .iter()
+        .map(|(_, alias)| {
+            let rel = rel_of(&alias.path);
+            seen.insert(rel.clone()).then_some(rel)
+        })
+        .collect();
+    Ok((out, aliases))
 }
 
 /// `rel` as the manifest records it: `/`-separated, plus its bytes in base64 when they are not
@@ -2177,7 +2191,7 @@ fn say_copied(files: &[FileEntry], diagnostics: &mut Vec<Diagnostic>, dry_run: b
 /// holds one), or a file cannot be written. Problems with single inputs are diagnostics, and
 /// those inputs are not written.
 pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outcome> {
-    let (inputs, _) = corpus::inputs(paths, &config.read)?;
+    let (inputs, aliases, _) = corpus::inputs_and_aliases(paths, &config.read)?;
     let mut outcome = Outcome {
         files: inputs.len(),
         ..Outcome::default()
@@ -2192,7 +2206,17 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
         .clone()
         .unwrap_or_else(|| opts.out.join(MANIFEST_NAME));
     check_outside(&manifest_path, "--manifest", &canon_args)?;
-    let rel_paths = relative_paths(paths, &inputs)?;
+    let (mut rel_paths, alias_rels) = relative_paths(paths, &inputs, &aliases)?;
+    // Another path to an input (a hard link, a link to a file in the tree) is written too, as a
+    // copy of its cleaned file, so that restore rebuilds the whole tree.
+    let mut jobs: Vec<(&Input, &Input)> = inputs.iter().map(|i| (i, i)).collect();
+    for ((first, alias), rel) in aliases.iter().zip(alias_rels) {
+        if let Some(rel) = rel {
+            jobs.push((alias, &inputs[*first]));
+            rel_paths.push(rel);
+        }
+    }
+    outcome.files = jobs.len();
     check_output_tree(&opts.out, &rel_paths, &manifest_path)?;
     if !opts.dry_run {
         // The directories this run makes for --out, deepest first.
@@ -2236,14 +2260,14 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
         skipped.entry(&d.path).or_insert(&d.message);
     }
     let text_field = config.read.text_field.as_str();
-    let results: Vec<Result<(Option<FileOutcome>, Vec<Diagnostic>)>> = inputs
+    let results: Vec<Result<(Option<FileOutcome>, Vec<Diagnostic>)>> = jobs
         .par_iter()
         .zip(&rel_paths)
-        .map(|(input, rel)| {
+        .map(|(&(input, read_as), rel)| {
             let here = by_file
-                .get(input.path.as_path())
+                .get(read_as.path.as_path())
                 .map_or(&[][..], Vec::as_slice);
-            let said = skipped.get(input.path.display().to_string().as_str());
+            let said = skipped.get(read_as.path.display().to_string().as_str());
             clean_one(
                 input,
                 rel,

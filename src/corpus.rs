@@ -257,6 +257,21 @@ fn file_id(_meta: &fs::Metadata) -> FileId {
 /// followed (a dangling or looping symlink) or is not a regular file or directory (a FIFO, a
 /// device) is an error diagnostic instead, and the other paths are read.
 pub fn inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<(Vec<Input>, Vec<Diagnostic>)> {
+    inputs_and_aliases(paths, opts).map(|(inputs, _, diags)| (inputs, diags))
+}
+
+/// Another path to one of the [`inputs`]: the input's index, and the path.
+pub type Alias = (usize, Input);
+
+/// [`inputs`], and the other paths to them: `clean` writes a copy under each.
+///
+/// # Errors
+///
+/// As [`inputs`].
+pub fn inputs_and_aliases(
+    paths: &[PathBuf],
+    opts: &ReadOptions,
+) -> Result<(Vec<Input>, Vec<Alias>, Vec<Diagnostic>)> {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     for path in paths {
@@ -294,17 +309,25 @@ pub fn inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<(Vec<Input>, Vec<
     files.dedup_by(|a, b| a.0 == b.0);
     let mut first = ahash::AHashMap::<(u64, u64), usize>::new();
     let mut kept: Vec<PathBuf> = Vec::with_capacity(files.len());
+    let mut aliases = Vec::new();
+    let input = |path: PathBuf| {
+        let jsonl = opts.force_jsonl || is_jsonl_name(&path);
+        Input { path, jsonl }
+    };
     for (path, id) in files {
         match id.and_then(|id| first.get(&id).copied()) {
-            Some(i) => diags.push(diag(
-                &path,
-                None,
-                Severity::Warning,
-                format!(
-                    "same file as {}, read once under that name",
-                    kept[i].display()
-                ),
-            )),
+            Some(i) => {
+                diags.push(diag(
+                    &path,
+                    None,
+                    Severity::Warning,
+                    format!(
+                        "same file as {}, read once under that name",
+                        kept[i].display()
+                    ),
+                ));
+                aliases.push((i, input(path)));
+            }
             None => {
                 if let Some(id) = id {
                     first.insert(id, kept.len());
@@ -313,14 +336,8 @@ pub fn inputs(paths: &[PathBuf], opts: &ReadOptions) -> Result<(Vec<Input>, Vec<
             }
         }
     }
-    let inputs = kept
-        .into_iter()
-        .map(|path| {
-            let jsonl = opts.force_jsonl || is_jsonl_name(&path);
-            Input { path, jsonl }
-        })
-        .collect();
-    Ok((inputs, diags))
+    let inputs = kept.into_iter().map(input).collect();
+    Ok((inputs, aliases, diags))
 }
 
 /// True for `.jsonl`, `.ndjson`, and either followed by `.gz`.

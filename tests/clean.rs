@@ -566,6 +566,22 @@ fn a_link_inside_the_output_is_replaced_not_followed() {
     assert!(cleaned.file_type().is_file());
 }
 
+/// A file reached by a second path (a hard link, a link to a file in the tree) is analysed
+/// once but written under every path, and restored under every path.
+#[test]
+fn every_path_to_one_file_is_cleaned_and_restored() {
+    let c = Corpus::new();
+    c.file("in/a.txt", seed(P004));
+    fs::hard_link(c.path().join("in/a.txt"), c.path().join("in/b.txt")).unwrap();
+    std::os::unix::fs::symlink("a.txt", c.path().join("in/link.txt")).unwrap();
+    round_trip(&c, "in", &[]);
+    let cleaned = fs::read(c.path().join("out/a.txt")).unwrap();
+    assert!(cleaned.len() < seed(P004).len());
+    for name in ["b.txt", "link.txt"] {
+        assert!(fs::read(c.path().join("out").join(name)).unwrap() == cleaned);
+    }
+}
+
 /// A link to a directory in --out is refused before anything is written: followed, the cleaned
 /// copy of `in/sub/a.txt` replaced the input itself.
 #[test]
