@@ -642,14 +642,14 @@ fn each_side_quotes_its_own_text_and_names_are_printable() {
     // 000 is the passage's `a` side, 003 its `b` side.
     assert!(
         text.contains(&format!(
-            "{P003}:7: overlap: 13 words shared with {P000}:3 (similarity 0.95): \
+            "{P003}:7: overlap: 13 words shared with {P000}:3 (similarity 0.47): \
              \"with Mexico and countries in the Northern Triangle -- El Salvador, Hond…\""
         )),
         "{text}"
     );
     assert!(
         text.contains(&format!(
-            "{P000}:3: overlap: 12 words shared with {P003}:7 (similarity 0.95): \
+            "{P000}:3: overlap: 12 words shared with {P003}:7 (similarity 0.47): \
              \"with Mexico and the Northern Triangle nations"
         )),
         "{text}"

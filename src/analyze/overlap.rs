@@ -11,6 +11,7 @@
 //! (edited or reordered sentences) joined, and weaker second alignments of text already reported
 //! dropped.
 
+use super::repeats::aligned_similarity;
 use crate::hash::{combine, fmix64, hash_bytes};
 use crate::segment::{Paragraph, Segmented};
 use crate::types::DocId;
@@ -45,7 +46,9 @@ pub struct Passage {
     pub a_words: Range<usize>,
     /// Word range in `b`.
     pub b_words: Range<usize>,
-    /// Mean share of the two ranges' words covered by matching seeds (1.0 for a verbatim copy).
+    /// The Jaccard of the two ranges' aligned words, measured as repeats are (1.0 for a
+    /// verbatim copy); for a pair too long to align (over 2^28 steps), the mean share of their
+    /// words covered by matching seeds.
     pub similarity: f64,
 }
 
@@ -132,6 +135,54 @@ const STOP_WORDS: &[&str] = &[
     "you", "your",
 ];
 
+/// The commonest function words of Spanish, French, German, Portuguese and Italian, so that two
+/// texts in one of them do not share passages of articles and prepositions ("de la … por la …
+/// de"). Those that are also English content words are left out (son, era, war, man, pour,
+/// sin, hay, han, ante); "die" is kept, German's commonest word. Each language lists only the
+/// words that English and the languages before it lack.
+const OTHER_STOP_WORDS: [&[&str]; 5] = [
+    // Spanish
+    &[
+        "de", "la", "que", "el", "en", "y", "los", "del", "se", "las", "por", "un", "para", "con",
+        "una", "su", "al", "lo", "como", "más", "pero", "sus", "le", "ya", "o", "este", "sí",
+        "porque", "esta", "entre", "cuando", "muy", "sobre", "también", "hasta", "donde", "quien",
+        "desde", "todo", "nos", "durante", "todos", "uno", "les", "ni", "contra", "otros", "ese",
+        "eso", "ellos", "e", "esto", "mí", "antes", "algunos", "qué", "unos", "yo", "otro",
+        "otras", "otra", "él", "tanto", "esa", "estos", "mucho", "quienes", "nada", "muchos",
+        "cual", "ella", "estar", "estas", "algunas", "algo", "nosotros", "mi", "mis", "tú", "te",
+        "ti", "tu", "tus", "ellas", "es", "fue", "ha", "ser", "está", "están", "había", "sido",
+    ],
+    // French
+    &[
+        "des", "du", "une", "et", "est", "qui", "dans", "pas", "sur", "au", "aux", "avec", "ce",
+        "ces", "cette", "il", "elle", "ils", "elles", "nous", "vous", "ne", "sont", "par", "plus",
+        "mais", "ou", "sa", "ses", "leur", "leurs", "été", "être", "avait", "ont", "comme", "tout",
+        "aussi", "à", "ça", "était", "avoir", "c'est", "d'un", "d'une", "l'on", "qu'il", "n'est",
+    ],
+    // German
+    &[
+        "der", "die", "und", "den", "das", "ist", "nicht", "ein", "eine", "einen", "einem",
+        "einer", "zu", "mit", "sich", "auf", "für", "im", "dem", "von", "auch", "sie", "er", "wir",
+        "ihr", "noch", "nach", "bei", "aus", "wie", "oder", "aber", "wird", "werden", "wurde",
+        "sind", "hat", "haben", "um", "am", "als", "dass", "nur", "vor", "zum", "zur", "über",
+        "durch", "bis", "kann", "wenn", "ihre", "seine", "sein", "vom", "ich", "wurden", "keine",
+    ],
+    // Portuguese
+    &[
+        "da", "em", "é", "não", "os", "na", "dos", "mas", "foi", "ao", "ele", "tem", "seu", "sua",
+        "quando", "muito", "há", "já", "eu", "só", "pelo", "pela", "até", "isso", "depois", "sem",
+        "mesmo", "aos", "ter", "seus", "quem", "nas", "esse", "eles", "estão", "você", "foram",
+        "essa", "num", "nem", "suas", "meu", "às", "minha", "numa", "pelos", "elas", "havia",
+        "seja", "qual", "será", "nós", "lhe", "deles", "pelas", "dele",
+    ],
+    // Italian
+    &[
+        "di", "che", "è", "per", "non", "si", "dei", "nel", "alla", "della", "più", "sono", "gli",
+        "ma", "anche", "delle", "dal", "questo", "nella", "essere", "dalla", "ci", "degli", "suo",
+        "tra", "io", "loro", "lui", "lei", "stato",
+    ],
+];
+
 /// The stop words, by their hashes as the segmenter hashes words. A bit for each of 4,096 slots,
 /// picked by a hash's top bits, rules out nearly every other word with one look-up; the set
 /// confirms the rest (every word of a corpus is looked up, twice).
@@ -141,10 +192,11 @@ pub struct StopWords {
 }
 
 impl StopWords {
-    /// The built-in list of common English function words.
+    /// The built-in lists of common function words: English, then five other languages.
     pub fn new() -> StopWords {
         let hashes: AHashSet<u64> = STOP_WORDS
             .iter()
+            .chain(OTHER_STOP_WORDS.iter().copied().flatten())
             .map(|w| hash_bytes(w.as_bytes()))
             .collect();
         let mut slots = [0u64; 64];
@@ -1202,7 +1254,18 @@ fn passages<'d>(
     } else {
         chain(hits, params, [a, b], stop)
     };
-    found.into_iter().map(move |p| extended(p, a, b))
+    // Chaining measures a passage by the share of its words its seeds cover, which counts a
+    // changed word between two seed words as matched (two differently worded sentences scored
+    // 1.0); the reported similarity is that of the words themselves, in order.
+    found.into_iter().map(move |p| {
+        let mut p = extended(p, a, b);
+        if let Some(s) =
+            aligned_similarity(&a.words[p.a_words.clone()], &b.words[p.b_words.clone()])
+        {
+            p.similarity = s;
+        }
+        p
+    })
 }
 
 /// `p` grown over the words that match exactly on both sides at each end: the seeds are content
@@ -1288,6 +1351,7 @@ mod tests {
         // The whole quote: found from its content words, grown over the stop words around them.
         assert_eq!(text_a, QUOTE);
         assert_eq!(text_a, text_b);
+        assert_eq!(p.similarity, 1.0);
     }
 
     #[test]
@@ -1574,6 +1638,12 @@ mod tests {
         let p = &found[0];
         let text_b = &changed[segs[1].words_span(p.b_words.start, p.b_words.end).range()];
         assert_eq!(text_b, changed);
+        // 28 words, 27 aligned: 27 / 29, though the seeds span the changed word.
+        assert!(
+            (p.similarity - 27.0 / 29.0).abs() < 1e-9,
+            "{}",
+            p.similarity
+        );
     }
 
     #[test]
@@ -1623,6 +1693,13 @@ mod tests {
             .map(|p| (p.a_words.clone(), p.b_words.clone(), p.similarity))
             .collect();
         assert_eq!(same, flipped);
+    }
+
+    #[test]
+    fn unrelated_spanish_articles_share_no_passage_of_function_words() {
+        let a = "Los comerciantes de la calle Mayor temen perder clientes\n\nLos comerciantes de la calle Mayor se mostraron preocupados el viernes por la pérdida de plazas de aparcamiento que supondrá el nuevo plan de carriles bici.\n";
+        let b = "La alcaldesa, Carmen Ortega, dijo que el presupuesto prioriza los servicios sociales y el mantenimiento de los colegios públicos de la ciudad. La oposición criticó la subida de algunas tasas municipales.\n";
+        assert_eq!(run(&[a, b]).1, vec![]);
     }
 
     #[test]
