@@ -88,7 +88,8 @@ pub struct Analysis {
     #[arg(long, default_value_t = 42, value_name = "N")]
     pub seed: u64,
 
-    /// Shortest passage shared by two documents that is reported, in words.
+    /// Shortest passage shared by two documents that is reported, in words from its first to its
+    /// last matching content word (the stop words both share around it are added after).
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub min_overlap: usize,
 
