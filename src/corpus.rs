@@ -57,24 +57,25 @@ impl std::fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        // Control characters in a file name (a newline, an escape sequence) are shown escaped, so
-        // that a name cannot forge or garble other messages.
-        let path = Escaped(&self.path);
+        // Control characters in a file name or a message (which may quote a JSONL id) are shown
+        // escaped, so that neither can forge or garble other messages.
+        let (path, message) = (Escaped(&self.path), Escaped(&self.message));
         match self.line {
-            Some(line) => write!(f, "{level}: {path}:{line}: {}", self.message),
-            None => write!(f, "{level}: {path}: {}", self.message),
+            Some(line) => write!(f, "{level}: {path}:{line}: {message}"),
+            None => write!(f, "{level}: {path}: {message}"),
         }
     }
 }
 
-/// Displays a string with its control characters escaped (`\n`, `\u{1b}`).
+/// Displays a string with its control characters (and bidirectional controls) escaped (`\n`,
+/// `\u{1b}`, `\u{202e}`).
 struct Escaped<'a>(&'a str);
 
 impl std::fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use std::fmt::Write;
         for c in self.0.chars() {
-            if c.is_control() {
+            if crate::types::unprintable(c) {
                 write!(f, "{}", c.escape_default())?;
             } else {
                 f.write_char(c)?;
@@ -2154,6 +2155,17 @@ mod tests {
             "m".into(),
         );
         assert_eq!(d.to_string(), "warning: a\\nerror: b\\u{1b}[31m.txt:3: m");
+        // A message quoting a JSONL id, or holding a bidirectional override, is escaped too.
+        let d = diag(
+            Path::new("f.jsonl"),
+            None,
+            Severity::Warning,
+            "named f.jsonl#a\nb\u{1b}[31m\u{202e}x".into(),
+        );
+        assert_eq!(
+            d.to_string(),
+            "warning: f.jsonl: named f.jsonl#a\\nb\\u{1b}[31m\\u{202e}x"
+        );
     }
 
     proptest::proptest! {

@@ -53,7 +53,8 @@ fn main() -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(err) => {
-            eprintln!("dedupe: error: {}", message(&err));
+            // Paths from the command line may hold control characters.
+            eprintln!("dedupe: error: {}", report::printable(&message(&err)));
             Exit::Error.into()
         }
     }
@@ -272,12 +273,13 @@ fn run(args: &cli::Args) -> anyhow::Result<Exit> {
     if let Some(path) = &args.html {
         let page = report::html::render(&report, &docs);
         if page.len() > HTML_WARN_BYTES {
-            eprintln!(
+            let said = format!(
                 "dedupe: warning: the HTML report {} is {} MB; a browser may take minutes to open \
                  it (fewer documents, or --only, make it smaller)",
                 path.display(),
                 page.len() >> 20
             );
+            eprintln!("{}", report::printable(&said));
         }
         clean::write_output(path, page.as_bytes())?;
     }
@@ -328,7 +330,10 @@ fn run_clean(args: &cli::CleanArgs) -> anyhow::Result<Exit> {
     if args.dry_run {
         print(&outcome.diff)?;
     }
-    eprintln!("{}", clean_summary(&outcome, &args.out, args.dry_run));
+    eprintln!(
+        "{}",
+        report::printable(&clean_summary(&outcome, &args.out, args.dry_run))
+    );
     Ok(
         if outcome
             .diagnostics
@@ -402,12 +407,13 @@ fn clean_summary(o: &clean::Outcome, out: &Path, dry_run: bool) -> String {
 
 fn run_restore(args: &cli::RestoreArgs) -> anyhow::Result<Exit> {
     let restored = clean::restore(&args.cleaned, args.manifest.as_deref(), &args.out)?;
-    eprintln!(
+    let said = format!(
         "dedupe: restored {} to {} from {}",
         report::count(restored.files, "file", "files"),
         args.out.display(),
         restored.manifest_path.display()
     );
+    eprintln!("{}", report::printable(&said));
     Ok(Exit::Success)
 }
 

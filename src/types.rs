@@ -54,3 +54,10 @@ pub struct Loc {
     /// `[start, end]`, 0-based, half-open, in bytes of the file as read.
     pub bytes: [usize; 2],
 }
+
+/// Whether `c` is shown escaped in messages and reports: a control character (a newline, an
+/// escape sequence) or a bidirectional override or isolate, which reorders the rest of a
+/// terminal line (U+202A–U+202E, U+2066–U+2069).
+pub fn unprintable(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}

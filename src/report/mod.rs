@@ -251,10 +251,11 @@ pub fn excerpt(text: &str) -> String {
     out
 }
 
-/// `s` with its control characters escaped (`\n`, `\u{1b}`), so that a file name cannot break
-/// a report's lines or send a terminal escape sequence.
+/// `s` with its control characters escaped (`\n`, `\u{1b}`), and its bidirectional controls
+/// (`\u{202e}`), so that a file name or an excerpt cannot break a report's lines, send a
+/// terminal escape sequence or reverse the rest of a line.
 pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(char::is_control) {
+    if s.chars().any(crate::types::unprintable) {
         let mut out = String::with_capacity(s.len() + 8);
         for c in s.chars() {
             push_printable(&mut out, c);
@@ -269,6 +270,8 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
 fn push_printable(out: &mut String, c: char) {
     if c.is_control() {
         out.extend(c.escape_debug());
+    } else if crate::types::unprintable(c) {
+        out.extend(c.escape_default());
     } else {
         out.push(c);
     }
@@ -352,5 +355,6 @@ mod tests {
     fn names_with_control_characters_are_escaped() {
         assert_eq!(printable("seeds/a.txt"), "seeds/a.txt");
         assert_eq!(printable("x\ny\u{1b}[31m.txt"), "x\\ny\\u{1b}[31m.txt");
+        assert_eq!(printable("GET THE \u{202e}APP"), "GET THE \\u{202e}APP");
     }
 }
