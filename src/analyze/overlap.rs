@@ -272,7 +272,8 @@ const PARTITION_BITS: u32 = 12;
 
 /// Finds the passages shared by documents of `docs` (indexed by [`DocId`]); `copy_of[d]` is the
 /// first (smallest) document of `d`'s near-duplicate cluster, `d` itself when it has none.
-/// Copies of one document count once towards `max_docs`, and pair with their first only.
+/// Copies of one document count once towards `max_docs`, and pair with one of them only: the
+/// cluster's longest document (see below).
 ///
 /// The seeds are partitioned by hash and each partition sorted, so that equal seeds lie
 /// together; a group of equal seeds from two or more documents pairs them. Each document then
@@ -281,12 +282,73 @@ const PARTITION_BITS: u32 = 12;
 /// document are generated, sorted and chained while in cache, and the hits of the whole corpus
 /// (tens of millions when documents share much) are never held at once.
 pub fn find(docs: &[&Segmented], copy_of: &[u32], params: Params) -> Vec<Passage> {
-    let stop = StopWords::new();
     // Each document's words, hashed as one: which side of a pair is chained from.
     let texts: Vec<u64> = docs.par_iter().map(|seg| seg.fingerprint()).collect();
-    let copies = Copies::new(&texts, copy_of);
+    // The documents in an order of their own (the longest first, then by their words), so that
+    // what is found does not hang on their names: in a near-duplicate cluster, its first
+    // document is the one the others pair with. Named first, an article's shorter original
+    // left the update and its syndicated copy unpaired, and the paragraph they alone share was
+    // each one's own; renamed, it was shared. The longest holds the most of what the cluster
+    // shares.
+    let mut order: Vec<u32> = (0..docs.len() as u32).collect();
+    order.sort_unstable_by_key(|&d| {
+        let d = d as usize;
+        (std::cmp::Reverse(docs[d].words.len()), texts[d], d)
+    });
+    let mut rank = vec![0u32; docs.len()];
+    for (r, &d) in order.iter().enumerate() {
+        rank[d as usize] = r as u32;
+    }
+    // Each cluster's first in that order.
+    let mut first = vec![u32::MAX; docs.len()];
+    for (d, &c) in copy_of.iter().enumerate() {
+        first[c as usize] = first[c as usize].min(rank[d]);
+    }
+    let ordered: Vec<&Segmented> = order.iter().map(|&d| docs[d as usize]).collect();
+    let ordered_texts: Vec<u64> = order.iter().map(|&d| texts[d as usize]).collect();
+    let ordered_copy_of: Vec<u32> = order
+        .iter()
+        .map(|&d| first[copy_of[d as usize] as usize])
+        .collect();
+    let mut out: Vec<Passage> = find_ordered(&ordered, &ordered_texts, &ordered_copy_of, params)
+        .into_par_iter()
+        .map(|p| {
+            let (a, b) = (DocId(order[p.a.index()]), DocId(order[p.b.index()]));
+            if a < b {
+                Passage { a, b, ..p }
+            } else {
+                Passage {
+                    a: b,
+                    b: a,
+                    a_words: p.b_words,
+                    b_words: p.a_words,
+                    similarity: p.similarity,
+                }
+            }
+        })
+        .collect();
+    out.par_sort_by(|x, y| {
+        (x.a, x.b, x.a_words.start, x.b_words.start).cmp(&(
+            y.a,
+            y.b,
+            y.a_words.start,
+            y.b_words.start,
+        ))
+    });
+    out
+}
+
+/// [`find`] over documents in the order it chose; `texts` are their fingerprints.
+fn find_ordered(
+    docs: &[&Segmented],
+    texts: &[u64],
+    copy_of: &[u32],
+    params: Params,
+) -> Vec<Passage> {
+    let stop = StopWords::new();
+    let copies = Copies::new(texts, copy_of);
     let (seeds, bounds) = partitioned_seeds(docs, &stop);
-    let members = Members::of(&seeds, &bounds, &copies, &texts, params.max_docs);
+    let members = Members::of(&seeds, &bounds, &copies, texts, params.max_docs);
     // Each job builds its own `PairHits` (a slot per document): jobs of at least this many
     // documents keep that to a few dozen, where rayon's splitting would otherwise make thousands
     // (at 100k documents, most of the run went to the kernel zeroing their memory).
@@ -294,7 +356,7 @@ pub fn find(docs: &[&Segmented], copy_of: &[u32], params: Params) -> Vec<Passage
         .len()
         .div_ceil(32 * rayon::current_num_threads())
         .max(1);
-    let mut out: Vec<Passage> = (0..docs.len())
+    (0..docs.len())
         .into_par_iter()
         .with_min_len(per_job)
         .map_init(
@@ -309,22 +371,13 @@ pub fn find(docs: &[&Segmented], copy_of: &[u32], params: Params) -> Vec<Passage
                 );
                 let mut found = Vec::new();
                 for hits in pairs.by_pair() {
-                    found.extend(passages(hits, params, docs, &texts, &stop));
+                    found.extend(passages(hits, params, docs, texts, &stop));
                 }
                 found
             },
         )
         .flatten_iter()
-        .collect();
-    out.par_sort_by(|x, y| {
-        (x.a, x.b, x.a_words.start, x.b_words.start).cmp(&(
-            y.a,
-            y.b,
-            y.a_words.start,
-            y.b_words.start,
-        ))
-    });
-    out
+        .collect()
 }
 
 /// One document's hits, by the document they pair it with, each pair's hits in position order;
@@ -1377,11 +1430,22 @@ mod tests {
             .collect();
         renamed.sort();
         assert_eq!(renamed, expected);
-        // Copies pair with their cluster's first document only.
+        // Copies pair with their cluster's first document only: the longest, then by its
+        // words' fingerprint (these are as long as one another), whatever the names.
+        let first_of = |members: &mut dyn Iterator<Item = u32>| {
+            members
+                .min_by_key(|&d| {
+                    let seg = refs[d as usize];
+                    (std::cmp::Reverse(seg.words.len()), seg.fingerprint(), d)
+                })
+                .unwrap()
+        };
         let one_cluster = vec![0; refs.len()];
         let found = find(&refs, &one_cluster, PARAMS);
-        let with_first: Vec<(DocId, DocId)> = (1..refs.len() as u32)
-            .map(|b| (DocId(0), DocId(b)))
+        let first = first_of(&mut (0..refs.len() as u32));
+        let with_first: Vec<(DocId, DocId)> = (0..refs.len() as u32)
+            .filter(|&d| d != first)
+            .map(|d| (DocId(d.min(first)), DocId(d.max(first))))
             .collect();
         assert_eq!(
             found.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>(),
@@ -1393,6 +1457,9 @@ mod tests {
         // Two clusters: a copy pairs with its own first, and with the other cluster.
         let two: Vec<u32> = (0..refs.len() as u32).map(|d| d % 2).collect();
         let found = find(&refs, &two, PARAMS);
+        let firsts: Vec<u32> = (0..2)
+            .map(|c| first_of(&mut (0..refs.len() as u32).filter(|&d| two[d as usize] == c)))
+            .collect();
         // Nine documents in each: 81 pairs across, 8 within each.
         assert_eq!(found.len(), 9 * 9 + 2 * 8);
         // More copies than a seed may occur times (4 × `max_docs`), and one other document
@@ -1408,7 +1475,48 @@ mod tests {
         assert_eq!(find(&refs, &copy_of, PARAMS).len(), (n - 1) + n);
         for p in found {
             let (ca, cb) = (two[p.a.0 as usize], two[p.b.0 as usize]);
-            assert!(ca != cb || p.a.0 == ca, "{p:?}");
+            let first = firsts[ca as usize];
+            assert!(ca != cb || p.a.0 == first || p.b.0 == first, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn a_cluster_pairs_the_same_documents_whatever_their_names() {
+        // An article, its update (a paragraph added) and the update syndicated under another
+        // headline: one cluster. Named first, the original was the one all paired with, and
+        // the added paragraph, shared by the update and its copy only, was each one's own.
+        let story = include_str!("../../seeds/001_a44d78c5ea0fce22.txt");
+        let added = "The library said the children's section on the ground floor will close at seven as before, and volunteers will staff the reading room on Sunday afternoons.";
+        let update = format!("{story}\n\n{added}\n");
+        let syndicated = format!("Central library to open later\n\n{update}");
+        let added_at = |text: &str, seg: &Segmented| {
+            let at = text.find("The library said").unwrap();
+            seg.words
+                .iter()
+                .position(|w| w.start as usize >= at)
+                .unwrap()
+        };
+        for names in [[0, 1, 2], [2, 1, 0], [1, 2, 0]] {
+            let texts = [story, update.as_str(), syndicated.as_str()];
+            let named: Vec<&str> = names.iter().map(|&i| texts[i]).collect();
+            let segs: Vec<Segmented> = named.iter().map(|t| Segmented::new(t)).collect();
+            let refs: Vec<&Segmented> = segs.iter().collect();
+            let found = find(&refs, &[0, 0, 0], PARAMS);
+            let at = |i: usize| names.iter().position(|&n| n == i).unwrap();
+            let (u, c) = (at(1), at(2));
+            let (word_u, word_c) = (added_at(&update, &segs[u]), added_at(&syndicated, &segs[c]));
+            let shared = found.iter().any(|p| {
+                let (wu, wc) = if p.a.index() == u {
+                    (&p.a_words, &p.b_words)
+                } else {
+                    (&p.b_words, &p.a_words)
+                };
+                [p.a.index(), p.b.index()].contains(&u)
+                    && [p.a.index(), p.b.index()].contains(&c)
+                    && wu.contains(&word_u)
+                    && wc.contains(&word_c)
+            });
+            assert!(shared, "names {names:?}: {found:?}");
         }
     }
 
