@@ -92,7 +92,10 @@ const JOIN_FACTOR: usize = 5;
 
 /// A hit whose `b` words the passage already covers may push the passage's end in `a` at most
 /// this many words: further, it aligns copied words to a second occurrence in `a` (a date or
-/// name the source repeats just after the copied text).
+/// name the source repeats just after the copied text). The same holds the other way: a hit
+/// whose `a` words the passage covers may move its ends in `b` at most this far, so that a
+/// chain does not step from one copy of a sentence `b` gives twice to the other (PAN13 overall
+/// 0.8270 -> 0.8283: verbatim recall 0.986 -> 0.991).
 const REALIGN_SLACK: u32 = 3;
 
 /// A paragraph of at least `APART_FACTOR` × `min_words` words lying wholly between two chains
@@ -1021,6 +1024,8 @@ fn chain(hits: &[Hit], params: Params, docs: [&Segmented; 2], stop: &StopWords) 
                     && h.b1 + gap >= p.b.start
                     && (p.diagonal - diagonal).unsigned_abs() <= u64::from(gap)
                     && (h.b0 < p.b.start || h.b1 > p.last_b || h.a1 <= p.a.end + REALIGN_SLACK)
+                    && (h.a1 > p.a.end
+                        || (h.b0 + REALIGN_SLACK >= p.b.start && h.b1 <= p.last_b + REALIGN_SLACK))
             })
             .min_by_key(|&i| {
                 let p = &chains[i];
@@ -1714,6 +1719,26 @@ mod tests {
             let text_b = &b[segs[1].words_span(p.b_words.start, p.b_words.end).range()];
             assert!(!text_b.contains("laughed"), "{text_b}");
         }
+    }
+
+    #[test]
+    fn a_sentence_given_twice_in_the_other_document_is_found() {
+        // The default settings: the copies lie within `max_gap` (15) of each other in `b`.
+        let params = Params {
+            min_words: 10,
+            max_gap: 15,
+            min_density: 0.4,
+            ..PARAMS
+        };
+        let a = "The bridge on Mill Lane will be closed for repairs until Friday.\n";
+        let b = format!("{a}\n{a}");
+        let segs = [Segmented::new(a), Segmented::new(&b)];
+        let found = find(&[&segs[0], &segs[1]], &no_copies(2), params);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let text_b = &b[segs[1]
+            .words_span(found[0].b_words.start, found[0].b_words.end)
+            .range()];
+        assert_eq!(text_b, a.trim_end().trim_end_matches('.'));
     }
 
     #[test]
