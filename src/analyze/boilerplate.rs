@@ -1068,7 +1068,15 @@ fn dateline_prefix(ptext: &str) -> Option<usize> {
             continue;
         }
         let after_pos = pos + c.len_utf8();
-        if !(ptext[..pos].ends_with(' ') && ptext[after_pos..].starts_with(' ')) {
+        // Spaced on both sides: a space, a tab or a no-break space.
+        let Some(space) = ptext[after_pos..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+        else {
+            continue;
+        };
+        if !ptext[..pos].ends_with(char::is_whitespace) {
             continue;
         }
         let words: Vec<&str> = ptext[..pos].split_whitespace().collect();
@@ -1084,7 +1092,7 @@ fn dateline_prefix(ptext: &str) -> Option<usize> {
         if words.len() > 6 || lower || (end.is_none() && !words.iter().all(|w| dateline_word(w))) {
             break;
         }
-        end = Some(after_pos + 1);
+        end = Some(after_pos + space.len_utf8());
     }
     end
 }
@@ -1346,6 +1354,11 @@ mod tests {
         assert_eq!(
             dateline_prefix("NEW YORK, Jan. 5 (AP) \u{2014} Stocks fell."),
             Some(26)
+        );
+        // A tab or a no-break space beside the dash, as scraped text has them.
+        assert_eq!(
+            dateline_prefix("CNN\t\u{2013} Washington D.C.\u{a0}\u{2013} Vice President"),
+            Some(29)
         );
     }
 
