@@ -1239,7 +1239,7 @@ fn process_batch<T: Send>(
                 path,
                 Some(n),
                 Severity::Error,
-                opts.over_limit("line", len as u64),
+                opts.over_limit("line (with its line end)", len as u64),
             )),
         })
         .collect();
@@ -1368,7 +1368,10 @@ impl<R: Read> LineBatches<R> {
         while cost < batch_bytes {
             if let Some(i) = crate::segment::find_byte(&bytes[scan..], b'\n') {
                 let end = scan + i + 1;
-                if end - 1 - start > self.max {
+                // The line's text, without its line end (LF or CRLF, as the limit is applied to
+                // a file's lines whatever their ends).
+                let crlf = end - 1 > start && bytes[end - 2] == b'\r';
+                if end - 1 - usize::from(crlf) - start > self.max {
                     // Whole in the buffer but over the limit all the same.
                     self.push_line(&mut lines, Err(end - start));
                     cost += 64;
@@ -1380,9 +1383,10 @@ impl<R: Read> LineBatches<R> {
                 continue;
             }
             scan = bytes.len();
-            if bytes.len() - start > self.max {
+            // Over the limit, but for a CR that may be the first half of the line's end.
+            let held = bytes.len() - start;
+            if held > self.max + 1 || (held == self.max + 1 && bytes.last() != Some(&b'\r')) {
                 // Over the limit: drop what is held of it and read on to its end.
-                let held = bytes.len() - start;
                 bytes.truncate(start);
                 match self.skip_line(&mut bytes) {
                     Ok(rest) => {
@@ -1405,7 +1409,7 @@ impl<R: Read> LineBatches<R> {
                 }
                 break;
             }
-            let want = READ_BYTES.min(self.max + 1 - (bytes.len() - start));
+            let want = READ_BYTES.min(self.max + 2 - (bytes.len() - start));
             match (&mut self.reader).take(want as u64).read_to_end(&mut bytes) {
                 Ok(n) => self.eof = n < want,
                 // What was read before the error still gives its whole lines.
@@ -1986,6 +1990,29 @@ mod tests {
     }
 
     #[test]
+    fn the_line_limit_is_the_same_for_lf_and_crlf() {
+        let opts = ReadOptions {
+            max_file_bytes: 40,
+            ..ReadOptions::default()
+        };
+        // 40 bytes of record: at the limit, read whatever its line end.
+        let record = format!("{{\"id\":\"a\",\"text\":\"{}\"}}", "x".repeat(20));
+        assert_eq!(record.len(), 40);
+        for (end, batch) in ["\n", "\r\n", ""]
+            .into_iter()
+            .flat_map(|e| [(e, 1), (e, 1 << 20)])
+        {
+            let (docs, diags) = jsonl(format!("{record}{end}").as_bytes(), &opts, batch);
+            assert_eq!(names(&docs), ["d.jsonl#a"], "{end:?}: {diags:?}");
+        }
+        // One byte more is over it, whatever the line end.
+        for end in ["\n", "\r\n", ""] {
+            let (docs, _) = jsonl(format!("{record} {end}").as_bytes(), &opts, 1 << 20);
+            assert!(docs.is_empty(), "{end:?}");
+        }
+    }
+
+    #[test]
     fn jsonl_bom_long_lines_and_batches() {
         let opts = ReadOptions {
             max_file_bytes: 40,
@@ -2002,7 +2029,7 @@ mod tests {
             assert_eq!(lines, [Some(2), Some(4)], "{diags:?}");
             assert_eq!(
                 diags[0].message,
-                "line of 121 bytes is over the limit of 40 bytes, skipped (raise --max-file-size)"
+                "line (with its line end) of 121 bytes is over the limit of 40 bytes, skipped (raise --max-file-size)"
             );
         }
         let utf16: Vec<u8> = "\u{FEFF}{\"text\":\"x\"}\n"

@@ -890,7 +890,7 @@ fn jsonl_huge_lines() {
     // Over the limit: skipped without being held, the next records read.
     let huge = serde_json::json!({"id": "h", "text": words(20_000, 10)}).to_string();
     jsonl_case(&[&huge], &["--max-file-size", "64K"])
-        .expect(2, "error: docs.jsonl:2: line of ")
+        .expect(2, "error: docs.jsonl:2: line (with its line end) of ")
         .expect(
             2,
             "bytes is over the limit of 65536 bytes, skipped (raise --max-file-size)",
