@@ -2226,6 +2226,15 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
             .take_while(|dir| !dir.as_os_str().is_empty() && !dir.exists())
             .map(Path::to_path_buf)
             .collect();
+        if opts.out.exists() && !opts.out.is_dir() {
+            return Err(io_err(
+                &opts.out,
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "--out is not a directory (it names the directory the cleaned copies go in)",
+                ),
+            ));
+        }
         fs::create_dir_all(&opts.out).map_err(|e| io_err(&opts.out, e))?;
         // Without the manifest the originals cannot be restored: where it goes is tried before
         // any cleaned file is written.
@@ -2515,6 +2524,18 @@ fn restore_copy(source: &Path, out: &Path, target: &Path, original: &Digest) -> 
 /// cleaned file is missing or was changed after cleaning, or a file cannot be written.
 pub fn restore(cleaned: &Path, manifest: Option<&Path>, out: &Path) -> Result<Restored> {
     let manifest_path = manifest.map_or_else(|| cleaned.join(MANIFEST_NAME), Path::to_path_buf);
+    if manifest.is_none() && cleaned.is_dir() && !manifest_path.exists() {
+        return Err(io_err(
+            cleaned,
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!(
+                    "holds no {MANIFEST_NAME}: not a directory written by `dedupe clean` (or \
+                     name its manifest with --manifest)"
+                ),
+            ),
+        ));
+    }
     let m = read_manifest(&manifest_path)?;
     let canon = fs::canonicalize(cleaned).map_err(|e| io_err(cleaned, e))?;
     check_outside(out, "--out", &[(cleaned.to_path_buf(), canon)])?;

@@ -73,32 +73,63 @@ pub enum Command {
 pub struct Analysis {
     /// Jaccard similarity at or above which two documents (or two paragraphs of one document)
     /// are near-duplicates.
-    #[arg(short, long, default_value_t = 0.8, value_name = "T")]
+    #[arg(
+        short,
+        long,
+        default_value_t = 0.8,
+        value_name = "T",
+        allow_negative_numbers = true
+    )]
     pub threshold: f64,
 
     /// Words per shingle.
-    #[arg(long, default_value_t = 5, value_name = "N")]
+    #[arg(
+        long,
+        default_value_t = 5,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     pub shingle: usize,
 
     /// MinHash signature length (bins).
-    #[arg(long, default_value_t = 128, value_name = "N")]
+    #[arg(
+        long,
+        default_value_t = 128,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     pub num_perm: usize,
 
     /// MinHash seed; the same seed gives the same estimates.
-    #[arg(long, default_value_t = 42, value_name = "N")]
+    #[arg(
+        long,
+        default_value_t = 42,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     pub seed: u64,
 
     /// Shortest passage shared by two documents that is reported, in words from its first to its
     /// last matching content word (the stop words both share around it are added after).
-    #[arg(long, default_value_t = 10, value_name = "N")]
+    #[arg(
+        long,
+        default_value_t = 10,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     pub min_overlap: usize,
 
     /// Longest run of differing words bridged inside one shared passage [default: 15].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub overlap_gap: Option<usize>,
 
     /// Weight of missed pairs against needless candidates when choosing LSH bands and rows.
-    #[arg(long, default_value_t = 0.99, value_name = "W")]
+    #[arg(
+        long,
+        default_value_t = 0.99,
+        value_name = "W",
+        allow_negative_numbers = true
+    )]
     pub fn_weight: f64,
 
     /// Read every file as JSONL (by default only *.jsonl, *.ndjson and their .gz).
@@ -118,7 +149,7 @@ pub struct Analysis {
     pub max_file_size: u64,
 
     /// Worker threads, 1 to 1024 [default: RAYON_NUM_THREADS, else one per core].
-    #[arg(short = 'j', long, value_name = "N",
+    #[arg(short = 'j', long, value_name = "N", allow_negative_numbers = true,
           value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
 }

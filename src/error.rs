@@ -23,6 +23,10 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // `-` is no file: standard input is not read.
+            Error::NotFound(path) if path.as_os_str() == "-" => {
+                f.write_str("-: no such file (standard input is not read: save it to a file first)")
+            }
             Error::NotFound(path) => write!(f, "{}: no such file or directory", path.display()),
             Error::Io { path, source } => write!(f, "{}: {}", path.display(), source),
             Error::Config(msg) => f.write_str(msg),

@@ -893,3 +893,36 @@ fn a_passage_with_every_copy_of_an_article_is_one_line_of_the_text_report() {
         .count();
     assert_eq!(with_quoting, 3);
 }
+
+/// Mistakes get messages that say what to do: a negative number gets the range it must be in,
+/// not clap's tip to pass it after `--` (which would make it a path).
+#[test]
+fn mistakes_are_explained() {
+    let c = Corpus::new();
+    c.file("in/f.txt", "some text");
+    c.file("afile", "not a directory");
+    for (args, says) in [
+        (
+            vec!["-t", "-0.1", "in"],
+            "--threshold must be in (0, 1], got -0.1",
+        ),
+        (
+            vec!["--seed", "-1", "in"],
+            "invalid value '-1' for '--seed <N>'",
+        ),
+        (vec!["-"], "standard input is not read"),
+        (
+            vec!["clean", "in", "--out", "afile"],
+            "--out is not a directory",
+        ),
+        (
+            vec!["restore", "in", "--out", "back"],
+            "not a directory written by `dedupe clean`",
+        ),
+    ] {
+        let out = dedupe(c.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("tip:"), "{}", stderr(&out));
+    }
+}
