@@ -832,10 +832,14 @@ fn unified_diff(old: &[u8], edits: &[Edit], old_name: &str, new_name: &str) -> V
         )
         .as_bytes(),
     );
+    // Each diff line ends in LF: a line of a CR-only file shows its CR before it (as `git diff`
+    // shows `^M`), where alone the CR made the whole hunk one line.
     let emit = |out: &mut Vec<u8>, prefix: u8, line: &[u8]| {
         out.push(prefix);
         out.extend_from_slice(line);
-        if !line.ends_with(b"\n") && !line.ends_with(b"\r") {
+        if line.ends_with(b"\r") {
+            out.push(b'\n');
+        } else if !line.ends_with(b"\n") {
             out.extend_from_slice(b"\n\\ No newline at end of file\n");
         }
     };

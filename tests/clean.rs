@@ -733,6 +733,22 @@ fn dry_run_prints_a_unified_diff_and_writes_nothing() {
     }
 }
 
+/// A CR-only file's diff has a line of diff for each of its lines, the CR kept before each LF.
+#[test]
+fn the_dry_run_diff_of_a_cr_only_file_has_a_line_per_line() {
+    let c = Corpus::new();
+    let text = String::from_utf8(seed(P000)).unwrap().replace('\n', "\r");
+    c.file("in/a.txt", &text);
+    let out = dedupe(c.path(), &["clean", "in", "--out", "out", "--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let diff = stdout(&out);
+    assert!(
+        diff.contains("\n-CLICK HERE TO GET THE FOX NEWS APP\r\n"),
+        "{diff:?}"
+    );
+    assert!(diff.lines().all(|l| l.len() < 2000), "{diff:?}");
+}
+
 /// A minimal `patch`: applies each file's hunks to the file named on its `---` line.
 fn apply_unified_diff(diff: &str, dir: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
