@@ -890,11 +890,24 @@ fn navigation_runs(text: &str, seg: &Segmented) -> Vec<Menu> {
             + t.matches('›').count()
             + t.matches(" > ").count()
             + t.matches('•').count();
-        if seps >= 2 {
+        if seps >= 2 && !markdown_table(t) {
             nav[i] = Menu::Separated;
         }
     }
     nav
+}
+
+/// Whether `t` is a Markdown table: every line starts with `|`, and one is its header's rule
+/// (`|---|:--:|`). Its cells are separated like a menu's links, but they are the text's data.
+fn markdown_table(t: &str) -> bool {
+    let rule = |line: &str| {
+        line.contains('-')
+            && line
+                .chars()
+                .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+    };
+    let mut lines = t.lines().map(str::trim).filter(|l| !l.is_empty());
+    lines.clone().all(|l| l.starts_with('|')) && lines.any(rule)
 }
 
 /// Whether the short paragraphs `i..j` are a list or the lines of a verse inside a text rather
@@ -1221,6 +1234,16 @@ mod tests {
                 "{call}"
             );
         }
+    }
+
+    #[test]
+    fn a_markdown_table_is_no_menu() {
+        let table = "| Region | Quarter | Revenue | Margin |\n|---|---|---|---|\n| North | Q1 | 412.5 | 11.2% |\n| South | Q1 | 287.3 | 8.4% |";
+        let text = format!("Results by region\n\n{LONG}\n\n{table}\n\n{LONG}\n");
+        assert!(reasons(&text).is_empty(), "{:?}", reasons(&text));
+        // A menu of links separated by bars still is one.
+        let text = format!("Home | News | Sport | Weather\n\n{LONG}\n\n{LONG}\n");
+        assert_eq!(reasons(&text)[0].1, Reason::Navigation);
     }
 
     #[test]
