@@ -245,13 +245,23 @@ pub(crate) fn aligned_similarity(a: &[Word], b: &[Word]) -> Option<f64> {
     if n == 0 || m == 0 {
         return Some(f64::from(u8::from(n == m)));
     }
-    fn hashes(words: &[Word]) -> impl ExactSizeIterator<Item = u64> + '_ {
+    fn hashes(words: &[Word]) -> impl DoubleEndedIterator<Item = u64> + ExactSizeIterator + '_ {
         words.iter().map(|w| w.hash)
     }
     if hashes(a).eq(hashes(b)) {
         return Some(1.0);
     }
-    let (short, long) = if n <= m { (a, b) } else { (b, a) };
+    // A common start and end are aligned as they are: only what lies between needs the
+    // alignment, whose cost grows with the product of the lengths (a passage copied with a
+    // few words changed aligns a fraction of its words).
+    let head = hashes(a).zip(hashes(b)).take_while(|(x, y)| x == y).count();
+    let tail = hashes(&a[head..])
+        .rev()
+        .zip(hashes(&b[head..]).rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a, b) = (&a[head..n - tail], &b[head..m - tail]);
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if long.len() * (short.len().div_ceil(64) + 1) > FIRST_ALIGN_MAX {
         return None;
     }
@@ -274,7 +284,7 @@ pub(crate) fn aligned_similarity(a: &[Word], b: &[Word]) -> Option<f64> {
         masks.v = v;
         shared
     });
-    Some(aligned_jaccard(shared, n, m))
+    Some(aligned_jaccard(head + shared + tail, n, m))
 }
 
 /// Where each word of a sequence occurs in it, as a bit mask per distinct word, found by its
