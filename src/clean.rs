@@ -2178,7 +2178,11 @@ fn say_copied(files: &[FileEntry], diagnostics: &mut Vec<Diagnostic>, dry_run: b
                 path: entry.source.clone(),
                 line: None,
                 severity: Severity::Warning,
-                message: format!("no text was read from it: {copied}"),
+                // Why it was copied (a cut archive is read up to the damage, then copied whole).
+                message: match &entry.copied {
+                    Some(why) => format!("{why}; {copied}"),
+                    None => format!("no text was read from it: {copied}"),
+                },
             }),
         }
     }
