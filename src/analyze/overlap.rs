@@ -1331,11 +1331,19 @@ fn passages<'d>(
 
 /// `p` grown over the words that match exactly on both sides at each end: the seeds are content
 /// words, so a passage found from them starts and ends at one; the stop words (and any other
-/// words) both documents share right around it are part of what they share.
+/// words) both documents share right around it are part of what they share. It does not grow
+/// into another paragraph: a passage ending with its paragraph took the next one's "The".
 fn extended(mut p: Passage, a: &Segmented, b: &Segmented) -> Passage {
     let same = |i: usize, j: usize| a.words[i].hash == b.words[j].hash;
+    let opens = |seg: &Segmented, i: usize| {
+        seg.paragraphs
+            .binary_search_by_key(&i, |p| p.words.start)
+            .is_ok()
+    };
     while p.a_words.start > 0
         && p.b_words.start > 0
+        && !opens(a, p.a_words.start)
+        && !opens(b, p.b_words.start)
         && same(p.a_words.start - 1, p.b_words.start - 1)
     {
         p.a_words.start -= 1;
@@ -1343,6 +1351,8 @@ fn extended(mut p: Passage, a: &Segmented, b: &Segmented) -> Passage {
     }
     while p.a_words.end < a.words.len()
         && p.b_words.end < b.words.len()
+        && !opens(a, p.a_words.end)
+        && !opens(b, p.b_words.end)
         && same(p.a_words.end, p.b_words.end)
     {
         p.a_words.end += 1;
@@ -1766,6 +1776,18 @@ mod tests {
         assert_eq!(run(&[&a, &b]).1, vec![]);
         // In order, they are one.
         assert_eq!(run(&[&a, &a.clone()]).1.len(), 1);
+    }
+
+    #[test]
+    fn a_passage_does_not_grow_into_the_next_paragraph() {
+        let a = format!("Officials met on Monday.\n\n{QUOTE}.\n\nThe mayor left early.\n");
+        let b = format!("Reporters waited all day.\n\n{QUOTE}.\n\nThe council adjourned.\n");
+        let (segs, found) = run(&[&a, &b]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let text_a = &a[segs[0]
+            .words_span(found[0].a_words.start, found[0].a_words.end)
+            .range()];
+        assert_eq!(text_a, QUOTE);
     }
 
     #[test]
