@@ -1175,6 +1175,27 @@ fn read_jsonl_each<R: Read + Send, T: Send>(
             ),
         );
     }
+    // Two characters of UTF-16 without a byte-order mark ("{\0\"\0"): every line would be
+    // malformed JSON, and the NUL after each line end a line of its own.
+    if let [a, b, c, d] = head[..] {
+        let order = match (a, b, c, d) {
+            (1.., 0, 1.., 0) => Some("LE"),
+            (0, 1.., 0, 1..) => Some("BE"),
+            _ => None,
+        };
+        if let Some(order) = order {
+            return sink(
+                Vec::new(),
+                fail(
+                    None,
+                    format!(
+                        "looks like UTF-16 JSONL without a byte-order mark, which is not \
+                         supported; skipped (convert it: iconv -f UTF-16{order} -t UTF-8)"
+                    ),
+                ),
+            );
+        }
+    }
     // Byte offset of the next line in the stream.
     let mut at = 0u64;
     if head.starts_with(&UTF8_BOM) {
@@ -2042,6 +2063,11 @@ mod tests {
         assert!(diags[0]
             .message
             .starts_with("UTF-16 JSONL is not supported"));
+        // Without its byte-order mark: one message, which says what the file is.
+        let (docs, diags) = jsonl(&utf16[2..], &opts, 1 << 20);
+        assert!(docs.is_empty());
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("iconv -f UTF-16LE"), "{diags:?}");
     }
 
     /// Found by fuzzing (the stable driver, `jsonl` target): a line over the limit was reported
