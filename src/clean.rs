@@ -1800,7 +1800,9 @@ fn clean_text(
     let lines = LineIndex::new(&doc.text);
     let name = doc.name.as_str();
     let mut entry = FileEntry {
-        source: name.to_string(),
+        // The path read, which is the document's name but for a second path to one file (a
+        // hard link, written under each) and a name taken twice (`@2`).
+        source: path.display().to_string(),
         path: String::new(),
         path_base64: None,
         format: "text".into(),

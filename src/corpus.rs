@@ -327,7 +327,9 @@ pub fn inputs_and_aliases(
                         kept[i].display()
                     ),
                 ));
-                aliases.push((i, input(path)));
+                // Read as the file was read under its first path, whatever this one is named.
+                let jsonl = opts.force_jsonl || is_jsonl_name(&kept[i]);
+                aliases.push((i, Input { path, jsonl }));
             }
             None => {
                 if let Some(id) = id {

@@ -583,6 +583,19 @@ fn every_path_to_one_file_is_cleaned_and_restored() {
     for name in ["b.txt", "link.txt"] {
         assert!(fs::read(c.path().join("out").join(name)).unwrap() == cleaned);
     }
+    // A second path with another extension is cleaned as the file was read (JSONL here).
+    let c = Corpus::new();
+    let t = String::from_utf8(seed(P004)).unwrap();
+    let line = format!(
+        "{{\"id\":1,\"text\":{}}}\n",
+        serde_json::to_string(&t).unwrap()
+    );
+    c.file("in/a.jsonl", &line);
+    fs::hard_link(c.path().join("in/a.jsonl"), c.path().join("in/b.txt")).unwrap();
+    round_trip(&c, "in", &[]);
+    let cleaned = fs::read(c.path().join("out/a.jsonl")).unwrap();
+    assert!(cleaned.len() < line.len());
+    assert!(fs::read(c.path().join("out/b.txt")).unwrap() == cleaned);
 }
 
 /// A link to a directory in --out is refused before anything is written: followed, the cleaned

@@ -1081,15 +1081,12 @@ fn dateline_prefix(ptext: &str) -> Option<usize> {
             continue;
         }
         let after_pos = pos + c.len_utf8();
-        // Spaced on both sides: a space, a tab or a no-break space.
-        let Some(space) = ptext[after_pos..]
-            .chars()
-            .next()
-            .filter(|c| c.is_whitespace())
-        else {
+        // Spaced on both sides on its line: a space, a tab or a no-break space.
+        let spacing = |c: char| matches!(c, ' ' | '\t' | '\u{a0}');
+        let Some(space) = ptext[after_pos..].chars().next().filter(|&c| spacing(c)) else {
             continue;
         };
-        if !ptext[..pos].ends_with(char::is_whitespace) {
+        if !ptext[..pos].ends_with(spacing) {
             continue;
         }
         let words: Vec<&str> = ptext[..pos].split_whitespace().collect();
@@ -1378,10 +1375,15 @@ mod tests {
             dateline_prefix("NEW YORK, Jan. 5 (AP) \u{2014} Stocks fell."),
             Some(26)
         );
-        // A tab or a no-break space beside the dash, as scraped text has them.
+        // A tab or a no-break space beside the dash, as scraped text has them; not a line
+        // break (a label over a list).
         assert_eq!(
             dateline_prefix("CNN\t\u{2013} Washington D.C.\u{a0}\u{2013} Vice President"),
             Some(29)
+        );
+        assert_eq!(
+            dateline_prefix("NOTE:\n- Bring your own water.\n- Dogs"),
+            None
         );
     }
 

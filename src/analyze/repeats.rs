@@ -241,6 +241,11 @@ fn similarity(
 /// the passage stage reports, measured as repeats are; `None` when aligning them would take more
 /// than [`FIRST_ALIGN_MAX`] steps.
 pub(crate) fn aligned_similarity(a: &[Word], b: &[Word]) -> Option<f64> {
+    aligned_similarity_within(a, b, MASK_WORDS)
+}
+
+/// [`aligned_similarity`] building at most `mask_words` words of match masks.
+fn aligned_similarity_within(a: &[Word], b: &[Word], mask_words: usize) -> Option<f64> {
     let (n, m) = (a.len(), b.len());
     if n == 0 || m == 0 {
         return Some(f64::from(u8::from(n == m)));
@@ -265,6 +270,17 @@ pub(crate) fn aligned_similarity(a: &[Word], b: &[Word]) -> Option<f64> {
     if long.len() * (short.len().div_ceil(64) + 1) > FIRST_ALIGN_MAX {
         return None;
     }
+    if short.len() * short.len().div_ceil(64) > mask_words {
+        // A mask per distinct word would take too much memory (two 120k-word passages: 1.8 GB):
+        // where each word occurs comes from sorting both sides instead, in memory linear in
+        // their lengths.
+        let shared = lcs(
+            &Indexed::new(hashes(short).collect()),
+            &Indexed::new(hashes(long).collect()),
+            &mut Scratch::default(),
+        );
+        return Some(aligned_jaccard(head + shared + tail, n, m));
+    }
     thread_local! {
         static MASKS: RefCell<MatchMasks> = RefCell::default();
     }
@@ -286,6 +302,10 @@ pub(crate) fn aligned_similarity(a: &[Word], b: &[Word]) -> Option<f64> {
     });
     Some(aligned_jaccard(head + shared + tail, n, m))
 }
+
+/// Most 64-bit words of match masks [`aligned_similarity`] builds (16 MB a thread, kept): a
+/// passage with more words than about 11,000 is aligned from its sorted words instead.
+const MASK_WORDS: usize = 1 << 21;
 
 /// Where each word of a sequence occurs in it, as a bit mask per distinct word, found by its
 /// hash in an open-addressed table: built once per pair of passages, without sorting (a sort of
@@ -771,6 +791,12 @@ mod tests {
             };
             assert_eq!(
                 aligned_similarity(&words(&a), &words(&b)),
+                Some(expected),
+                "{a:?} {b:?}"
+            );
+            // Without match masks (as for very long passages): the same.
+            assert_eq!(
+                aligned_similarity_within(&words(&a), &words(&b), 0),
                 Some(expected),
                 "{a:?} {b:?}"
             );
