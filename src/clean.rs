@@ -1285,11 +1285,10 @@ fn create_parent(path: &Path) -> Result<()> {
     fs::create_dir_all(dir).map_err(|e| io_err(dir, e))
 }
 
-/// Creates `root` (the output directory) and the directories between it and `target`, a file
-/// in it, refusing to go through a symbolic link: a link under `--out` to a directory of the inputs
-/// (left by an earlier job, say) had the cleaned copy written over the input.
+/// Creates the directories between `root` (the output directory, made already) and `target`, a
+/// file in it, refusing to go through a symbolic link: a link under `--out` to a directory of
+/// the inputs (left by an earlier job, say) had the cleaned copy written over the input.
 fn create_parent_under(root: &Path, target: &Path) -> Result<()> {
-    fs::create_dir_all(root).map_err(|e| io_err(root, e))?;
     let rel = target.strip_prefix(root).unwrap_or(target);
     let mut dir = root.to_path_buf();
     for part in rel.parent().into_iter().flat_map(Path::components) {
@@ -2549,6 +2548,7 @@ pub fn restore(cleaned: &Path, manifest: Option<&Path>, out: &Path) -> Result<Re
     let m = read_manifest(&manifest_path)?;
     let canon = fs::canonicalize(cleaned).map_err(|e| io_err(cleaned, e))?;
     check_outside(out, "--out", &[(cleaned.to_path_buf(), canon)])?;
+    fs::create_dir_all(out).map_err(|e| io_err(out, e))?;
     let results: Vec<Result<()>> = m
         .files
         .par_iter()

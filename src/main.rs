@@ -53,8 +53,7 @@ fn main() -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(err) => {
-            // Paths from the command line may hold control characters.
-            eprintln!("dedupe: error: {}", report::printable(&message(&err)));
+            say(&format!("dedupe: error: {}", message(&err)));
             Exit::Error.into()
         }
     }
@@ -273,13 +272,12 @@ fn run(args: &cli::Args) -> anyhow::Result<Exit> {
     if let Some(path) = &args.html {
         let page = report::html::render(&report, &docs);
         if page.len() > HTML_WARN_BYTES {
-            let said = format!(
+            say(&format!(
                 "dedupe: warning: the HTML report {} is {} MB; a browser may take minutes to open \
                  it (fewer documents, or --only, make it smaller)",
                 path.display(),
                 page.len() >> 20
-            );
-            eprintln!("{}", report::printable(&said));
+            ));
         }
         clean::write_output(path, page.as_bytes())?;
     }
@@ -330,10 +328,7 @@ fn run_clean(args: &cli::CleanArgs) -> anyhow::Result<Exit> {
     if args.dry_run {
         print(&outcome.diff)?;
     }
-    eprintln!(
-        "{}",
-        report::printable(&clean_summary(&outcome, &args.out, args.dry_run))
-    );
+    say(&clean_summary(&outcome, &args.out, args.dry_run));
     Ok(
         if outcome
             .diagnostics
@@ -407,14 +402,19 @@ fn clean_summary(o: &clean::Outcome, out: &Path, dry_run: bool) -> String {
 
 fn run_restore(args: &cli::RestoreArgs) -> anyhow::Result<Exit> {
     let restored = clean::restore(&args.cleaned, args.manifest.as_deref(), &args.out)?;
-    let said = format!(
+    say(&format!(
         "dedupe: restored {} to {} from {}",
         report::count(restored.files, "file", "files"),
         args.out.display(),
         restored.manifest_path.display()
-    );
-    eprintln!("{}", report::printable(&said));
+    ));
     Ok(Exit::Success)
+}
+
+/// Prints a line of the tool's own to stderr, its control characters escaped: it may quote paths
+/// from the command line, which can hold them.
+fn say(line: &str) {
+    eprintln!("{}", report::printable(line));
 }
 
 #[cfg(test)]

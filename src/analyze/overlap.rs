@@ -1084,10 +1084,11 @@ fn chain(hits: &[Hit], params: Params, docs: [&Segmented; 2], stop: &StopWords) 
         });
         let long = APART_FACTOR * params.min_words;
         let (gap_a, gap_b) = (between(&x.a, &y.a), between(&x.b, &y.b));
+        let close = x.density().min(y.density()) >= INSERTION_DENSITY;
         let inserted = |gap: &Range<u32>, other: &Range<u32>, seg: &Segmented, starts: &[u32]| {
-            gap.len() >= long
+            close
+                && gap.len() >= long
                 && INSERTION_FACTOR * other.len() as u32 <= gap.len() as u32
-                && x.density().min(y.density()) >= INSERTION_DENSITY
                 && sparse(
                     seg,
                     gap.start as usize..gap.end as usize,

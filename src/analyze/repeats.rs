@@ -253,9 +253,6 @@ fn aligned_similarity_within(a: &[Word], b: &[Word], mask_words: usize) -> Optio
     fn hashes(words: &[Word]) -> impl DoubleEndedIterator<Item = u64> + ExactSizeIterator + '_ {
         words.iter().map(|w| w.hash)
     }
-    if hashes(a).eq(hashes(b)) {
-        return Some(1.0);
-    }
     // A common start and end are aligned as they are: only what lies between needs the
     // alignment, whose cost grows with the product of the lengths (a passage copied with a
     // few words changed aligns a fraction of its words).
@@ -267,6 +264,10 @@ fn aligned_similarity_within(a: &[Word], b: &[Word], mask_words: usize) -> Optio
         .count();
     let (a, b) = (&a[head..n - tail], &b[head..m - tail]);
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        // One side holds the other whole (a verbatim copy: both empty).
+        return Some(aligned_jaccard(head + tail, n, m));
+    }
     if long.len() * (short.len().div_ceil(64) + 1) > FIRST_ALIGN_MAX {
         return None;
     }
