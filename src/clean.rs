@@ -1320,14 +1320,10 @@ fn create_parent_under(root: &Path, target: &Path) -> Result<()> {
     Ok(())
 }
 
-fn is_gz(path: &Path) -> bool {
-    path.to_string_lossy().to_lowercase().ends_with(".gz")
-}
-
 fn read_content(path: &Path, gz: bool) -> std::io::Result<Vec<u8>> {
     if gz {
         let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(fs::File::open(path)?).read_to_end(&mut out)?;
+        corpus::GzStream::new(fs::File::open(path)?).read_to_end(&mut out)?;
         Ok(out)
     } else {
         fs::read(path)
@@ -1881,7 +1877,7 @@ fn clean_jsonl(
     decisions: &Decisions<'_>,
     text_field: &str,
 ) -> std::result::Result<Cleaned, Diagnostic> {
-    let content = read_content(path, is_gz(path))
+    let content = read_content(path, corpus::is_gz(path))
         .map_err(|e| error_diag(path, None, format!("{CANNOT_READ} {e}")))?;
     let by_line: HashMap<usize, &Document> = docs
         .iter()
@@ -1894,7 +1890,12 @@ fn clean_jsonl(
         source: path.display().to_string(),
         path: String::new(),
         path_base64: None,
-        format: if is_gz(path) { "jsonl.gz" } else { "jsonl" }.into(),
+        format: if corpus::is_gz(path) {
+            "jsonl.gz"
+        } else {
+            "jsonl"
+        }
+        .into(),
         copied: None,
         original: Digest::of(&content),
         cleaned: None,
@@ -2094,7 +2095,7 @@ fn clean_one(
         return Ok((None, vec![d]));
     };
     let target = opts.out.join(rel);
-    let gz = input.jsonl && is_gz(&input.path);
+    let gz = input.jsonl && corpus::is_gz(&input.path);
     let result = if input.jsonl {
         clean_jsonl(&input.path, docs, decisions, text_field)
     } else if let Some(doc) = docs.first() {

@@ -14,13 +14,14 @@
 //! - no document holds more than [`MAX_DOCUMENT_BYTES`] of text: positions are 32-bit.
 
 use crate::error::{Error, Result};
-use flate2::read::MultiGzDecoder;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// The most text one document may hold, in bytes (4 GiB − 1): word positions are 32-bit.
 pub const MAX_DOCUMENT_BYTES: u64 = u32::MAX as u64;
@@ -901,14 +902,17 @@ fn read_jsonl<T: Send>(
         }
     };
     if is_gz(path) {
-        read_jsonl_each(
-            path,
-            MultiGzDecoder::new(file),
-            opts,
-            batch_bytes,
-            each,
-            sink,
-        );
+        let stream = GzStream::new(file);
+        let padding = stream.padding();
+        read_jsonl_each(path, stream, opts, batch_bytes, each, sink);
+        let zeros = padding.load(Ordering::Relaxed);
+        if zeros > 0 {
+            let message = format!("{zeros} zero bytes after the gzip data ignored (padding)");
+            sink(
+                Vec::new(),
+                vec![diag(path, None, Severity::Warning, message)],
+            );
+        }
     } else {
         read_jsonl_each(path, file, opts, batch_bytes, each, sink);
     }
@@ -1094,21 +1098,93 @@ fn read_exact_at(file: &fs::File, mut buf: &mut [u8], mut offset: u64) -> io::Re
 }
 
 /// True for a path that names a gzip file.
-fn is_gz(path: &Path) -> bool {
+pub(crate) fn is_gz(path: &Path) -> bool {
     path.to_string_lossy().to_lowercase().ends_with(".gz")
+}
+
+/// A gzip file read as `gzip -d` reads it: its members one after another, and zero bytes after
+/// the last (the padding that tape and block devices add) taken for its end. flate2's
+/// `MultiGzDecoder` reads such padding as the header of one more member, and fails with
+/// "invalid gzip header" after all the data.
+pub(crate) struct GzStream {
+    /// The member being read; `None` at the end.
+    member: Option<flate2::bufread::GzDecoder<BufReader<fs::File>>>,
+    /// Zero bytes found after the last member.
+    padding: Arc<AtomicU64>,
+}
+
+impl GzStream {
+    pub(crate) fn new(file: fs::File) -> GzStream {
+        GzStream {
+            member: Some(flate2::bufread::GzDecoder::new(BufReader::new(file))),
+            padding: Arc::default(),
+        }
+    }
+
+    /// How many zero bytes followed the last member, once the stream is read to its end.
+    pub(crate) fn padding(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.padding)
+    }
+}
+
+impl Read for GzStream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while let Some(member) = &mut self.member {
+            let n = member.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            // The member is done: what follows is another, zero padding, or nothing.
+            let rest = member.get_mut();
+            match rest.fill_buf()?.first() {
+                Some(0) => {
+                    let zeros = skip_zeros(rest)?;
+                    self.padding.fetch_add(zeros, Ordering::Relaxed);
+                    self.member = None;
+                }
+                Some(_) => {
+                    let rest = self.member.take().map(|m| m.into_inner());
+                    self.member = rest.map(flate2::bufread::GzDecoder::new);
+                }
+                None => self.member = None,
+            }
+        }
+        Ok(0)
+    }
+}
+
+/// Consumes `reader` to its end, which must hold nothing but zero bytes; returns how many.
+fn skip_zeros(reader: &mut impl BufRead) -> io::Result<u64> {
+    let mut zeros = 0;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(zeros);
+        }
+        if let Some(at) = buf.iter().position(|&b| b != 0) {
+            let zeros = zeros + at as u64;
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("data after {zeros} zero bytes at the end of the gzip data"),
+            ));
+        }
+        let n = buf.len();
+        reader.consume(n);
+        zeros += n as u64;
+    }
 }
 
 /// Reads the lines of a gzip JSONL stream at given offsets, in increasing order, by reading up to
 /// them.
 struct GzLines {
-    reader: BufReader<MultiGzDecoder<fs::File>>,
+    reader: BufReader<GzStream>,
     pos: u64,
 }
 
 impl GzLines {
     fn open(path: &Path) -> io::Result<GzLines> {
         Ok(GzLines {
-            reader: BufReader::new(MultiGzDecoder::new(fs::File::open(path)?)),
+            reader: BufReader::new(GzStream::new(fs::File::open(path)?)),
             pos: 0,
         })
     }

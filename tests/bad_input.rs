@@ -982,6 +982,57 @@ fn jsonl_corrupt_and_truncated_gzip() {
 }
 
 #[test]
+fn jsonl_gzip_with_zero_padding() {
+    use flate2::write::GzEncoder;
+    let c = with_good();
+    let member = |from: usize| {
+        let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        for i in from..from + 3 {
+            writeln!(
+                gz,
+                "{}",
+                serde_json::json!({"id": i, "text": words(30, i as u64)})
+            )
+            .unwrap();
+        }
+        gz.finish().unwrap()
+    };
+    // Two members, then the zeros a tape or block device pads with: read as `gzip -d` reads it.
+    let mut padded = [member(0), member(3)].concat();
+    padded.extend([0u8; 512]);
+    c.file("padded.jsonl.gz", &padded);
+    // Zeros, then something else: damage, not padding.
+    let mut damaged = member(10);
+    damaged.extend([0u8; 20]);
+    damaged.extend(b"junk");
+    c.file("damaged.jsonl.gz", &damaged);
+    let r = run_json(&c);
+    r.expect(
+        2,
+        "warning: ./padded.jsonl.gz: 512 zero bytes after the gzip data ignored",
+    )
+    .expect(
+        2,
+        "error: ./damaged.jsonl.gz:4: read failed, rest of file skipped: data after 20 \
+             zero bytes at the end of the gzip data",
+    )
+    .good_analysed();
+    let paths = r.paths();
+    for i in 0..6 {
+        assert!(
+            paths.contains(&format!("./padded.jsonl.gz#{i}")),
+            "{paths:?}"
+        );
+    }
+    for i in 10..13 {
+        assert!(
+            paths.contains(&format!("./damaged.jsonl.gz#{i}")),
+            "{paths:?}"
+        );
+    }
+}
+
+#[test]
 fn jsonl_deeply_nested_values() {
     let nest = |v: &str| format!("{}{v}{}", "[".repeat(100_000), "]".repeat(100_000));
     // Nesting in a field that is not read is skipped over, without recursion.
