@@ -1756,8 +1756,9 @@ fn error_diag(path: &Path, line: Option<usize>, message: String) -> Diagnostic {
 struct Cleaned {
     /// The cleaned content (decompressed).
     cleaned: Vec<u8>,
-    /// The JSONL content (decompressed) the edits apply to; `None` for a text file, whose edits
-    /// apply to the decoded text.
+    /// The content (decompressed) the edits apply to; `None` for a UTF-16 text file, whose
+    /// edits apply to the decoded text (a diff of UTF-16 bytes could neither be read nor
+    /// applied).
     content: Option<Vec<u8>>,
     /// The changes, for the diff.
     edits: Vec<Edit>,
@@ -1860,10 +1861,16 @@ fn clean_text(
     if entry.dropped.is_none() {
         entry.cleaned = Some(Digest::of(&cleaned));
     }
+    // The diff shows the file's own bytes (a byte-order mark, invalid UTF-8), so that `patch`
+    // applies it, but for UTF-16.
+    let (content, edits) = match doc.offsets {
+        corpus::OffsetMap::Runs(_) => (None, decoded_edits),
+        _ => (Some(raw), raw_edits),
+    };
     Ok(Cleaned {
         cleaned,
-        content: None,
-        edits: decoded_edits,
+        content,
+        edits,
         entry,
         notes: Vec::new(),
     })

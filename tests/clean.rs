@@ -739,14 +739,39 @@ fn dry_run_prints_a_unified_diff_and_writes_nothing() {
     assert!(diff.contains(&format!("--- in/{P004}\n+++ out/{P004}\n")));
     assert!(stderr(&out).contains("nothing written"));
     // The diff is exactly what clean writes: applying it to the inputs gives the cleaned copies.
-    let patched = apply_unified_diff(&diff, c.path());
+    assert_the_diff_is_what_clean_writes(&c, &out.stdout);
+}
+
+/// Applying the dry run's diff `diff` to the inputs in `c` gives the cleaned copies.
+fn assert_the_diff_is_what_clean_writes(c: &Corpus, diff: &[u8]) {
+    let patched = apply_unified_diff(diff, c.path());
+    assert!(!patched.is_empty());
     let cleaned = dedupe(c.path(), &["clean", "in", "--out", "out"]);
-    assert!(cleaned.status.success());
-    for (path, text) in patched {
+    assert!(cleaned.status.success(), "{}", stderr(&cleaned));
+    for (path, bytes) in patched {
         let name = Path::new(&path).file_name().unwrap();
-        let written = fs::read_to_string(c.path().join("out").join(name)).unwrap();
-        assert_eq!(text, written, "{path}");
+        let written = fs::read(c.path().join("out").join(name)).unwrap();
+        assert_eq!(bytes, written, "{path}");
     }
+}
+
+/// The diff of a file with a byte-order mark or invalid UTF-8 shows the file's own bytes (not
+/// U+FFFD), so that it applies.
+#[test]
+fn the_dry_run_diff_keeps_the_bytes_of_the_file() {
+    let c = Corpus::new();
+    seeds_into(&c, "in", |mut b| {
+        // A BOM, and "é" in Latin-1 in the first line, which is context of the first hunk.
+        let at = b.iter().position(|&x| x == b' ').unwrap();
+        b.insert(at, 0xE9);
+        [&b"\xEF\xBB\xBF"[..], &b].concat()
+    });
+    let out = dedupe(c.path(), &["clean", "in", "--out", "out", "--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count(&out.stdout, "\u{FFFD}".as_bytes()), 0);
+    assert!(count(&out.stdout, b"\xEF\xBB\xBF") > 0);
+    assert!(count(&out.stdout, b"\xE9") > 0);
+    assert_the_diff_is_what_clean_writes(&c, &out.stdout);
 }
 
 /// A CR-only file's diff has a line of diff for each of its lines, the CR kept before each LF.
@@ -766,40 +791,41 @@ fn the_dry_run_diff_of_a_cr_only_file_has_a_line_per_line() {
 }
 
 /// A minimal `patch`: applies each file's hunks to the file named on its `---` line.
-fn apply_unified_diff(diff: &str, dir: &Path) -> Vec<(String, String)> {
+fn apply_unified_diff(diff: &[u8], dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    let mut lines = diff.split_inclusive('\n').peekable();
+    let mut lines = diff.split_inclusive(|&b| b == b'\n').peekable();
     while let Some(line) = lines.next() {
-        let Some(old) = line.strip_prefix("--- ") else {
+        let Some(old) = line.strip_prefix(b"--- ") else {
             continue;
         };
-        let old = old.trim_end().to_string();
+        let old = String::from_utf8(old.trim_ascii_end().to_vec()).unwrap();
         lines.next(); // +++
-        let original = fs::read_to_string(dir.join(&old)).unwrap();
-        let src: Vec<&str> = original.split_inclusive('\n').collect();
-        let mut result = String::new();
+        let original = fs::read(dir.join(&old)).unwrap();
+        let src: Vec<&[u8]> = original.split_inclusive(|&b| b == b'\n').collect();
+        let mut result = Vec::new();
         let mut at = 0;
         let mut last = b' ';
-        while let Some(h) = lines.peek().filter(|l| l.starts_with("@@ ")) {
+        while let Some(h) = lines.peek().filter(|l| l.starts_with(b"@@ ")) {
+            let h = std::str::from_utf8(h).unwrap();
             let from: usize = h[4..].split([',', ' ']).next().unwrap().parse().unwrap();
             lines.next();
             for l in &src[at..from.saturating_sub(1)] {
-                result.push_str(l);
+                result.extend_from_slice(l);
             }
             at = from.saturating_sub(1);
             while let Some(l) = lines.peek().filter(|l| {
-                l.starts_with(' ')
-                    || l.starts_with('-') && !l.starts_with("--- ")
-                    || l.starts_with('+') && !l.starts_with("+++ ")
-                    || l.starts_with('\\')
+                l.starts_with(b" ")
+                    || l.starts_with(b"-") && !l.starts_with(b"--- ")
+                    || l.starts_with(b"+") && !l.starts_with(b"+++ ")
+                    || l.starts_with(b"\\")
             }) {
                 let l = *l;
                 lines.next();
-                let kind = l.as_bytes()[0];
+                let kind = l[0];
                 if kind == b'\\' {
                     // "\ No newline at end of file": the previous line, if it is in the new
                     // file, has none.
-                    if last != b'-' && result.ends_with('\n') {
+                    if last != b'-' && result.ends_with(b"\n") {
                         result.pop();
                     }
                     continue;
@@ -807,16 +833,16 @@ fn apply_unified_diff(diff: &str, dir: &Path) -> Vec<(String, String)> {
                 last = kind;
                 match kind {
                     b' ' => {
-                        result.push_str(&l[1..]);
+                        result.extend_from_slice(&l[1..]);
                         at += 1;
                     }
                     b'-' => at += 1,
-                    _ => result.push_str(&l[1..]),
+                    _ => result.extend_from_slice(&l[1..]),
                 }
             }
         }
         for l in &src[at..] {
-            result.push_str(l);
+            result.extend_from_slice(l);
         }
         out.push((old, result));
     }
