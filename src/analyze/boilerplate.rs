@@ -154,8 +154,8 @@ fn recurring_paragraphs(
         .map(|i| {
             let (t, p) = (&templates[i], &paras[i]);
             let shared_text = p.word_count() > SHARED_TEXT_WORDS
-                && (0..i).any(own)
-                && (i + 1..paras.len()).any(own);
+                && (((0..i).any(own) && (i + 1..paras.len()).any(own))
+                    || !reads_as_notice(text, seg, p));
             let report = t.exact.is_some_and(|e| !recurring.contains(&e));
             // A Markdown heading over text of the document's own heads a section of it ("## What
             // You Need" in a site's how-tos); over a list of links, it is the site's ("## Related
@@ -174,8 +174,93 @@ fn recurring_paragraphs(
 /// own before and after it, is a passage they share (the overlap stage reports it, and `clean
 /// --remove overlaps` keeps its first copy), not a page template: a background paragraph that
 /// three stories on one mill carried was removed from all three. A site's notice (cookies, the
-/// publisher) stands before or after the article, and stays boilerplate however long.
+/// publisher) stands before or after the article, and stays boilerplate however long, if it
+/// reads as one ([`NOTICE_WORDS`]): the last paragraph of a wire story that three outlets
+/// carried, a fact about a warehouse's inspection, was removed from all three.
 const SHARED_TEXT_WORDS: usize = 30;
+
+/// Words of a site's notice about itself (its cookies, its rights, its readers, its funding),
+/// which a paragraph of news need not hold.
+const NOTICE_WORDS: &[&str] = &[
+    "cookie",
+    "cookies",
+    "website",
+    "websites",
+    "site",
+    "privacy",
+    "policy",
+    "terms",
+    "subscribe",
+    "subscription",
+    "subscribers",
+    "newsletter",
+    "advertising",
+    "advertisement",
+    "advertisers",
+    "sponsored",
+    "affiliate",
+    "commission",
+    "copyright",
+    "rights",
+    "reserved",
+    "content",
+    "editorial",
+    "journalism",
+    "donate",
+    "donation",
+    "membership",
+    "email",
+    "mail",
+    "app",
+    "browser",
+    "javascript",
+    "disclaimer",
+    "comment",
+    "comments",
+    "reader",
+    "readers",
+    "click",
+    "download",
+    "register",
+    "account",
+    "contact",
+    "funded",
+    "funding",
+    "grant",
+    "partnership",
+    "support",
+    "responsible",
+    "license",
+    "licence",
+    "permission",
+    "reproduced",
+    "redistributed",
+    "unsubscribe",
+    "notifications",
+    // German, Spanish, French, Italian, Portuguese.
+    "datenschutz",
+    "impressum",
+    "werbung",
+    "abonnieren",
+    "privacidad",
+    "publicidad",
+    "suscríbete",
+    "suscripción",
+    "confidentialité",
+    "publicité",
+    "abonnez",
+    "informativa",
+    "pubblicità",
+    "privacidade",
+    "publicidade",
+];
+
+/// Whether paragraph `p` holds a word of a site's notice about itself ([`NOTICE_WORDS`]).
+fn reads_as_notice(text: &str, seg: &Segmented, p: &Paragraph) -> bool {
+    lower_words(text, seg, p)
+        .iter()
+        .any(|w| NOTICE_WORDS.contains(&w.as_str()))
+}
 
 /// Whether paragraph `p` reads as running text: more than [`TEXT_WORDS`] words ending like a
 /// sentence.
@@ -969,6 +1054,18 @@ const DATE_LABELS: &[&str] = &[
     "posted",
     "modified",
     "dated",
+    // German, Spanish, French, Italian, Portuguese.
+    "datum",
+    "stand",
+    "veröffentlicht",
+    "aktualisiert",
+    "fecha",
+    "publicado",
+    "actualizado",
+    "publié",
+    "pubblicato",
+    "aggiornato",
+    "atualizado",
 ];
 
 /// Words that label a date only after a label ("Posted on", "Last updated"): alone they open
@@ -976,6 +1073,7 @@ const DATE_LABELS: &[&str] = &[
 const DATE_LABEL_LINKS: &[&str] = &["last", "on"];
 const TIME_WORDS: &[&str] = &[
     "am", "pm", "a.m", "p.m", "gmt", "utc", "et", "est", "edt", "pt", "pst", "pdt", "bst", "cet",
+    "cest", "uhr",
 ];
 
 /// End byte of a date prefix at the start of paragraph `p` (" date 2021-04-26 ",
@@ -1007,14 +1105,22 @@ fn date_prefix(text: &str, seg: &Segmented, p: &Paragraph) -> Option<usize> {
         word(i + 2).unwrap_or_default(),
     );
     let month = |s: &str| MONTHS.contains(&s.trim_end_matches('.'));
-    let numeric = (is_year(&a) && is_num(&b, 12) && is_num(&c, 31))
-        || (is_num(&a, 31) && is_num(&b, 31) && (is_year(&c) || is_num(&c, 99)));
+    let numeric_date = |a: &str, b: &str, c: &str| {
+        (is_year(a) && is_num(b, 12) && is_num(c, 31))
+            || (is_num(a, 31) && is_num(b, 31) && (is_year(c) || is_num(c, 99)))
+    };
+    // "25.11.2026" is one word (UAX #29 joins digits across a full stop).
+    let dotted = match a.split('.').collect::<Vec<_>>()[..] {
+        [x, y, z] => numeric_date(x, y, z),
+        _ => false,
+    };
+    let numeric = dotted || numeric_date(&a, &b, &c);
     let named = (month(&a) && is_num(&b, 31) && is_year(&c))
         || (is_num(&a, 31) && month(&b) && is_year(&c));
     if !numeric && !named {
         return None;
     }
-    let date_len = 3;
+    let date_len = if dotted { 1 } else { 3 };
     // What stands between the date's words.
     let gaps: Vec<&str> = (i..i + date_len - 1)
         .map(|k| &text[ws[k].end as usize..ws[k + 1].start as usize])
@@ -1272,6 +1378,19 @@ mod tests {
             ("12 15 18 21 24: the sequence continues by threes", None),
             ("Published: 12 04 2021", Some("Published: 12 04 2021")),
             ("1/18/2008 | Markets slip again", Some("1/18/2008 | ")),
+            ("25.11.2026 | Märkte geben nach", Some("25.11.2026 | ")),
+            ("2026.11.25 - Markets slip again", Some("2026.11.25 - ")),
+            (
+                "Aktualisiert: 25.11.26 10:30",
+                Some("Aktualisiert: 25.11.26 10:30"),
+            ),
+            (
+                "Stand: 25.11.2026, 10:30 Uhr | Märkte",
+                Some("Stand: 25.11.2026, 10:30 Uhr | "),
+            ),
+            ("Updated: 25.11.26 10:30", Some("Updated: 25.11.26 10:30")),
+            ("3.5.7 is the version that fixed it.", None),
+            ("25.11.2026 war ein kalter Tag in Berlin.", None),
             // With the byline after it, the line goes whole.
             (
                 "Posted on March 3, 2021 by the news desk",
@@ -1596,6 +1715,36 @@ mod tests {
                 flagged,
                 [(notice, Reason::Recurring), (cookies, Reason::Recurring)]
             );
+        }
+    }
+
+    #[test]
+    fn shared_text_at_an_edge_is_a_notice_only_when_it_reads_as_one() {
+        // Two outlets' copies of one story and the wire's own: the lede and the last
+        // paragraph are the story's, shared with nothing of an outlet's own on one side of them.
+        let lede = "Fire broke out on Tuesday morning at the fertilizer warehouse on the edge of \
+            the harbour, injuring fourteen people and forcing more than three thousand residents \
+            of the town to leave their homes for most of the day.";
+        let last = "The warehouse was last inspected in November, according to records of the \
+            regional safety authority, which found no serious breaches but ordered improvements \
+            to the fire doors and to the maintenance of the sprinkler system.";
+        let notice = "The wire service receives support from several private foundations for \
+            its coverage of regional affairs. The service is solely responsible for all of the \
+            content, and the foundations have no say in what it covers or how.";
+        let texts: Vec<String> = ["rain", "trade", "chess"]
+            .iter()
+            .map(|t| {
+                format!(
+                    "{lede}\n\nA paragraph of the {t} desk's own, told at length for the \
+                     readers of this paper on a quiet Sunday.\n\n{last}\n\n{notice}"
+                )
+            })
+            .collect();
+        let segs: Vec<Segmented> = texts.iter().map(|t| Segmented::new(t)).collect();
+        let docs: Vec<(&str, &Segmented)> = texts.iter().map(|t| t.as_str()).zip(&segs).collect();
+        for (f, text) in find(&docs, &[0, 1, 2]).iter().zip(&texts) {
+            let flagged: Vec<&str> = f.iter().map(|s| &text[s.span.range()]).collect();
+            assert_eq!(flagged, [notice]);
         }
     }
 
