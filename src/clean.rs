@@ -49,7 +49,8 @@ pub const MANIFEST_NAME: &str = ".dedupe-manifest.json";
 pub struct Remove {
     /// Copies of paragraphs repeated inside a document (the first occurrence stays).
     pub repeats: bool,
-    /// Passages shared with another document: removed from the later document in reading order.
+    /// Passages shared with another document: removed from the later document in `--keep` order
+    /// (reading order, or the longer document first).
     pub overlaps: bool,
     /// Every kind of boilerplate.
     pub all_boilerplate: bool,
@@ -1682,8 +1683,22 @@ fn decide<'a>(
         }
     }
     if opts.remove.overlaps {
+        // The document first in `--keep` order keeps the passage.
+        let words: HashMap<&str, usize> = report
+            .documents
+            .iter()
+            .map(|d| (d.path.as_str(), d.words))
+            .collect();
+        let rank = |name: &str| {
+            let longest = opts.keep == Keep::Longest;
+            let words = words.get(name).copied().unwrap_or(0);
+            (
+                std::cmp::Reverse(if longest { words } else { 0 }),
+                order(name),
+            )
+        };
         for o in &report.overlaps {
-            let (keep, lose) = if order(&o.b.path) < order(&o.a.path) {
+            let (keep, lose) = if rank(&o.b.path) < rank(&o.a.path) {
                 (&o.b, &o.a)
             } else {
                 (&o.a, &o.b)

@@ -167,7 +167,8 @@ pub struct CleanArgs {
     pub out: PathBuf,
 
     /// What to remove, comma-separated: repeats, boilerplate, overlaps (from the later document
-    /// of each pair), boilerplate reason codes (call-to-action, metadata, …), or none.
+    /// of each pair in --keep order), boilerplate reason codes (call-to-action, metadata, …), or
+    /// none.
     #[arg(long, default_value = "repeats,boilerplate", value_name = "KINDS", value_parser = Remove::parse)]
     pub remove: Remove,
 
@@ -177,8 +178,9 @@ pub struct CleanArgs {
     #[arg(long)]
     pub drop_duplicates: bool,
 
-    /// Which documents --drop-duplicates keeps first: each later one that is a near-duplicate of
-    /// one kept is dropped.
+    /// Which documents are kept first: by --drop-duplicates, each later one that is a
+    /// near-duplicate of one kept is dropped; by --remove overlaps, a passage is removed from the
+    /// later document of the two.
     #[arg(long, value_enum, default_value_t = KeepArg::First, value_name = "WHICH")]
     pub keep: KeepArg,
 

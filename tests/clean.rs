@@ -985,6 +985,19 @@ fn remove_chooses_what_goes() {
     let b = fs::read_to_string(c.path().join("out/002_896b3e09b23975d2.txt")).unwrap();
     assert!(a.contains("the most qualified person"));
     assert!(!b.contains("the most qualified person"));
+    // With `--keep longest`, from the shorter document, whichever comes first by name: 001 (722
+    // words) named to sort after 002 (634 words).
+    for (keep, kept_by_longer) in [("first", false), ("longest", true)] {
+        let c = Corpus::new();
+        c.file("in/z.txt", seed("001_a44d78c5ea0fce22.txt"));
+        c.file("in/b.txt", seed("002_896b3e09b23975d2.txt"));
+        round_trip(&c, "in", &["--remove", "overlaps", "--keep", keep]);
+        let longer = fs::read_to_string(c.path().join("out/z.txt")).unwrap();
+        let shorter = fs::read_to_string(c.path().join("out/b.txt")).unwrap();
+        let quote = "the most qualified person";
+        assert_eq!(longer.contains(quote), kept_by_longer, "--keep {keep}");
+        assert_eq!(shorter.contains(quote), !kept_by_longer, "--keep {keep}");
+    }
     // An unknown kind is a usage error.
     let out = dedupe(
         c.path(),
