@@ -500,7 +500,14 @@ fn paragraph_cue(
     {
         return whole(Reason::InsertedHeadline);
     }
-    if i <= first_content + 1 {
+    // The dateline opens the lede: the paragraph after the headline, or the first of running
+    // text after a few short lines under it (a byline, a date, a wire's note).
+    let lede = i <= first_content + 1
+        || (i <= first_content + LEDE_REACH
+            && seg.paragraphs[first_content + 1..i]
+                .iter()
+                .all(|q| q.word_count() <= TEXT_WORDS));
+    if lede {
         if let Some(end) = dateline_prefix(ptext) {
             return Some(Segment {
                 span: Span::new(p.span.start, p.span.start + end),
@@ -515,6 +522,9 @@ fn paragraph_cue(
 /// items, labels and titles: Kohlschütter et al. (2010) found the split between boilerplate and
 /// full-text blocks at 15-16 words per block.
 const TEXT_WORDS: usize = 15;
+
+/// How far after the headline, in paragraphs, the lede (and its dateline) may start.
+const LEDE_REACH: usize = 6;
 
 /// How many short or flagged paragraphs make a run of links (a menu, a list of related stories,
 /// a comment header and its buttons) rather than a heading, a byline and a date.
@@ -820,11 +830,21 @@ fn is_call(ptext: &str, words: &[String], opens: &[bool]) -> bool {
             && placed(g)
             && words[g..].iter().take(7).any(|w| w == "app")
     });
+    // "Follow Radio North on Facebook and Instagram": a site names itself where it says "us".
+    let follow = words.iter().enumerate().any(|(f, w)| {
+        w == "follow"
+            && placed(f)
+            && words[f..]
+                .iter()
+                .take(8)
+                .any(|w| SOCIAL_NETWORKS.contains(&w.as_str()))
+    });
     let site = || {
         words.iter().any(|w| SITE_WORDS.contains(&w.as_str()))
             || ptext.contains(['$', '\u{a3}', '\u{20ac}'])
     };
     get_app
+        || follow
         || CALLS.iter().enumerate().any(|(k, c)| {
             words.windows(c.len()).enumerate().any(|(i, w)| {
                 let counts = match k {
@@ -836,6 +856,21 @@ fn is_call(ptext: &str, words: &[String], opens: &[bool]) -> bool {
             })
         })
 }
+
+/// Networks a site asks its readers to follow it on.
+const SOCIAL_NETWORKS: &[&str] = &[
+    "facebook",
+    "twitter",
+    "instagram",
+    "linkedin",
+    "tiktok",
+    "youtube",
+    "threads",
+    "bluesky",
+    "mastodon",
+    "whatsapp",
+    "telegram",
+];
 
 fn contains_seq(words: &[String], seq: &[&str]) -> bool {
     words
@@ -873,32 +908,51 @@ fn cue(ptext: &str, words: &[String], opens: &[bool], headline: bool) -> Option<
     {
         return Some(Reason::Copyright);
     }
-    if n <= 10 {
-        let by = words[0] == "by"
-            && n >= 3
-            && trimmed
-                .split_whitespace()
-                .skip(1)
-                .all(|w| !w.starts_with(char::is_lowercase) || w == "and" || w == "in");
-        let credit = [
-            "reporting",
-            "editing",
-            "written",
-            "writing",
-            "additional",
-            "compiled",
-            "posted",
-            "photo",
-            "photos",
-        ]
-        .contains(&words[0].as_str())
-            && words.get(1).is_some_and(|w| w == "by");
-        if by || credit {
-            return Some(Reason::Byline);
-        }
+    // A wire's credit line names several people ("(Reporting by Anna Lindqvist and Jonas
+    // Weber; Editing by Peter Graves)"), and a byline its outlet and the time ("By Anna
+    // Lindqvist, Continental Wire Service | Published 12 March 2024, 10:42 GMT"): every word
+    // after "by" but the joining ones is a name, a figure or a label, capitalised.
+    let parenthesised = trimmed.starts_with('(') && trimmed.ends_with(')');
+    let names = |from: usize| {
+        trimmed.split_whitespace().skip(from).all(|w| {
+            let w = w.trim_start_matches(['(', ';', ',']);
+            !w.starts_with(char::is_lowercase)
+                || ["and", "in", "by", "with", "from"].contains(&w.trim_end_matches([';', ',']))
+        })
+    };
+    let by = words[0] == "by" && (3..=16).contains(&n) && names(1);
+    let credit = CREDITS.contains(&words[0].as_str())
+        && words.get(1).is_some_and(|w| w == "by")
+        && (n <= 10 || (parenthesised && n <= 30 && names(0)));
+    if by || credit {
+        return Some(Reason::Byline);
+    }
+    // A wire's note on what an update changed: "(Adds death of worker, prosecutor statement in
+    // paragraphs 1-5; updates evacuation)".
+    if parenthesised && WIRE_NOTES.contains(&words[0].as_str()) {
+        return Some(Reason::Metadata);
     }
     None
 }
+
+/// First words of a credit line, before "by": "Reporting by …".
+const CREDITS: &[&str] = &[
+    "reporting",
+    "editing",
+    "written",
+    "writing",
+    "additional",
+    "compiled",
+    "posted",
+    "photo",
+    "photos",
+];
+
+/// First words of a wire's note on an update, in brackets.
+const WIRE_NOTES: &[&str] = &[
+    "adds", "updates", "recasts", "corrects", "changes", "fixes", "repeats", "refiles", "removes",
+    "rewrites", "moves", "inserts",
+];
 
 /// An all-caps line of at most this many words between two paragraphs of running text is a
 /// sub-heading of the article ("WHAT HAPPENS NEXT"); another story's headline inserted in it is
@@ -1504,6 +1558,50 @@ mod tests {
             dateline_prefix("NOTE:\n- Bring your own water.\n- Dogs"),
             None
         );
+    }
+
+    #[test]
+    fn a_wire_story_s_furniture() {
+        let text = format!(
+            "Storm hits coast\n\n\
+             By Anna Lindqvist, Continental Wire Service | Published 12 March 2024, 10:42 GMT\n\n\
+             (Adds death of worker, prosecutor statement in paragraphs 1-5; updates evacuation)\n\n\
+             HALLERTON, March 12 (CWS) - {LONG}\n\n{LONG}\n\n\
+             Follow Radio North on Facebook and Instagram for the latest updates.\n\n\
+             (Reporting by Anna Lindqvist and Jonas Weber; Editing by Peter Graves and Sarah Kent)"
+        );
+        let found = reasons(&text);
+        let of = |r: Reason| -> Vec<&str> {
+            found
+                .iter()
+                .filter(|f| f.1 == r)
+                .map(|f| f.0.as_str())
+                .collect()
+        };
+        assert_eq!(
+            of(Reason::Byline),
+            [
+                "By Anna Lindqvist, Continental Wire Service | Published 12 March 2024, 10:42 GMT",
+                "(Reporting by Anna Lindqvist and Jonas Weber; Editing by Peter Graves and Sarah \
+                 Kent)"
+            ]
+        );
+        assert_eq!(
+            of(Reason::Metadata),
+            ["(Adds death of worker, prosecutor statement in paragraphs 1-5; updates evacuation)"]
+        );
+        // Its dateline opens the lede, under the byline and the note.
+        assert_eq!(of(Reason::Dateline), ["HALLERTON, March 12 (CWS) - "]);
+        assert_eq!(
+            of(Reason::CallToAction),
+            ["Follow Radio North on Facebook and Instagram for the latest updates."]
+        );
+        // A sentence that opens with "Reporting by" is no credit line.
+        let text = format!(
+            "Storm hits coast\n\n{LONG}\n\nReporting by the regional paper in the spring showed \
+             that the dam had been neglected for years, and the council was told so.\n\n{LONG}"
+        );
+        assert_eq!(reasons(&text), []);
     }
 
     const LONG: &str =
