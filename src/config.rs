@@ -242,7 +242,8 @@ impl ConfigBuilder {
     pub fn build(self) -> Result<Config> {
         let bad = |m: String| Err(Error::Config(m));
         if !(self.threshold > 0.0 && self.threshold <= 1.0) {
-            let hint = if self.threshold > 1.0 && self.threshold <= 100.0 {
+            // A percentage ("80"), not a slip past 1 ("1.5", which is no 0.015).
+            let hint = if self.threshold >= 2.0 && self.threshold <= 100.0 {
                 format!(" (did you mean {}?)", self.threshold / 100.0)
             } else {
                 String::new()
@@ -367,6 +368,8 @@ mod tests {
             e,
             "--threshold must be in (0, 1], got 80 (did you mean 0.8?)"
         );
+        let e = Config::builder().threshold(1.5).build().unwrap_err();
+        assert_eq!(e.to_string(), "--threshold must be in (0, 1], got 1.5");
         assert!(Config::builder().shingle(0).build().is_err());
         assert!(Config::builder().num_perm(0).build().is_err());
         assert!(Config::builder().min_overlap(1).build().is_err());

@@ -661,6 +661,9 @@ fn read_text_file(path: &Path, opts: &ReadOptions) -> (Option<Document>, Option<
     if let Err(e) = read {
         return skip(format!("cannot read: {e}"));
     }
+    if let Some(why) = compressed(&bytes, false) {
+        return skip(why);
+    }
     if let Some(why) = binary(&bytes) {
         return (None, Some(diag(path, None, Severity::Warning, why)));
     }
@@ -722,6 +725,33 @@ fn has_utf16_bom(bytes: &[u8]) -> bool {
 
 fn has_utf32_bom(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF])
+}
+
+/// Why the head of a file says it is a compressed stream, which is text nobody can read as it
+/// is (a corpus as `.jsonl.zst`): an error, where other binary files are skipped with a warning.
+/// `jsonl` when the file is read as JSONL (which gzip may be, named `.gz`).
+fn compressed(head: &[u8], jsonl: bool) -> Option<String> {
+    let (format, command) = if head.starts_with(&[0x1F, 0x8B]) {
+        ("gzip", "gunzip")
+    } else if head.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
+        ("zstd", "zstd -d")
+    } else if head.starts_with(b"BZh") {
+        ("bzip2", "bunzip2")
+    } else if head.starts_with(&[0xFD, b'7', b'z', b'X', b'Z', 0]) {
+        ("xz", "xz -d")
+    } else {
+        return None;
+    };
+    Some(if format == "gzip" {
+        let read_as = if jsonl {
+            "name it .jsonl.gz to read it"
+        } else {
+            "gzip is read as JSONL when the name ends in .jsonl.gz or .ndjson.gz, or with --jsonl"
+        };
+        format!("{format}-compressed, not read ({read_as}; or decompress it: {command})")
+    } else {
+        format!("{format}-compressed, which dedupe does not read; decompress it first ({command})")
+    })
 }
 
 /// Why the head of a file says it is not text, if it does.
@@ -1054,7 +1084,7 @@ impl Pending<'_> {
             parse_record(path, line, raw, opts)
                 .ok()
                 .flatten()
-                .map(|(_, d, _)| d.text)
+                .map(|(_, _, d, _)| d.text)
         };
         match self {
             Pending::File(path) => read_text_file(path, opts).0.map(|d| d.text),
@@ -1236,9 +1266,12 @@ fn read_jsonl_each<R: Read + Send, T: Send>(
     sink: &mut Sink<T>,
 ) {
     let fail = |line: Option<usize>, m: String| vec![diag(path, line, Severity::Error, m)];
-    let mut head = Vec::with_capacity(4);
-    if let Err(e) = (&mut reader).take(4).read_to_end(&mut head) {
+    let mut head = Vec::with_capacity(6);
+    if let Err(e) = (&mut reader).take(6).read_to_end(&mut head) {
         return sink(Vec::new(), fail(Some(1), format!("cannot read: {e}")));
+    }
+    if let Some(why) = compressed(&head, true) {
+        return sink(Vec::new(), fail(None, why));
     }
     if has_utf16_bom(&head) {
         let what = if has_utf32_bom(&head) { "32" } else { "16" };
@@ -1255,7 +1288,7 @@ fn read_jsonl_each<R: Read + Send, T: Send>(
     }
     // Two characters of UTF-16 without a byte-order mark ("{\0\"\0"): every line would be
     // malformed JSON, and the NUL after each line end a line of its own.
-    if let [a, b, c, d] = head[..] {
+    if let [a, b, c, d, ..] = head[..] {
         let order = match (a, b, c, d) {
             (1.., 0, 1.., 0) => Some("LE"),
             (0, 1.., 0, 1..) => Some("BE"),
@@ -1331,7 +1364,9 @@ fn process_batch<T: Send>(
             Ok(range) => {
                 let at = at..at + range.len() as u64;
                 parse_record(path, n, &bytes[range], opts).map(|r| {
-                    r.map(|(id, doc, note)| (id, with(Document { at, ..doc }, each), note))
+                    r.map(|(id, named, doc, note)| {
+                        (id, named, with(Document { at, ..doc }, each), note)
+                    })
                 })
             }
             Err(len) => Err(diag(
@@ -1346,7 +1381,9 @@ fn process_batch<T: Send>(
     let mut diags = Vec::new();
     for r in parsed {
         match r {
-            Ok(Some((id, (mut doc, made), note))) => {
+            Ok(Some((id, named, (mut doc, made), note))) => {
+                listed.records += 1;
+                listed.named += usize::from(named);
                 let line = doc_line(&doc);
                 if let Some(note) = note {
                     listed.push(&mut diags, note);
@@ -1389,6 +1426,23 @@ fn process_batch<T: Send>(
     }
     if batch.end {
         listed.finish(path, &mut diags);
+        // An id field named on purpose that no record has is likely misspelt.
+        if listed.records > 0
+            && listed.named == 0
+            && opts.id_field != ReadOptions::default().id_field
+        {
+            diags.push(diag(
+                path,
+                None,
+                Severity::Warning,
+                format!(
+                    "no record has an id field {:?} (--id-field); records are named by their \
+                     line: {}#L1, …",
+                    opts.id_field,
+                    path.display()
+                ),
+            ));
+        }
     }
     if !docs.is_empty() || !diags.is_empty() {
         sink(docs, diags);
@@ -1579,6 +1633,9 @@ pub const MAX_LISTED: usize = 100;
 struct Listed {
     errors: usize,
     warnings: usize,
+    /// Records read, and how many of them were named by the id field.
+    records: usize,
+    named: usize,
 }
 
 impl Listed {
@@ -1659,8 +1716,9 @@ fn doc_line(doc: &Document) -> usize {
     }
 }
 
-/// A record's id and document, with a warning about it; `None` for a blank line.
-type Record = std::result::Result<Option<(String, Document, Option<Diagnostic>)>, Diagnostic>;
+/// A record's id (and whether it came from the id field, not its line) and document, with a
+/// warning about it; `None` for a blank line.
+type Record = std::result::Result<Option<(String, bool, Document, Option<Diagnostic>)>, Diagnostic>;
 
 fn parse_record(path: &Path, line: usize, raw: &[u8], opts: &ReadOptions) -> Record {
     let err = |m: String| Err(diag(path, Some(line), Severity::Error, m));
@@ -1702,22 +1760,29 @@ fn parse_record(path: &Path, line: usize, raw: &[u8], opts: &ReadOptions) -> Rec
             ))
         }
     };
-    let id = match fields.id {
-        Some(Field::Str(s) | Field::Number(s)) if !s.is_empty() => s,
-        _ => format!("L{line}"),
+    let by_line = format!("L{line}");
+    let (id, named, id_note) = match fields.id {
+        Some(Field::Str(s) | Field::Number(s)) if !s.is_empty() => (s, true, None),
+        Some(Field::Other) => {
+            let message = format!(
+                "field {:?} is not a string or a number; the record is named by its line, \
+                 {by_line}",
+                opts.id_field
+            );
+            (by_line, false, Some(message))
+        }
+        _ => (by_line, false, None),
     };
     // JSON parsers disagree on a repeated key (Python's takes the last value); `clean` edits the
     // first occurrence, as this reads it, so the record stays consistent, but the user is told.
-    let note = fields.repeated.map(|key| {
-        diag(
-            path,
-            Some(line),
-            Severity::Warning,
-            format!("field {key:?} appears more than once; the first is used"),
-        )
-    });
+    let note = fields
+        .repeated
+        .map(|key| format!("field {key:?} appears more than once; the first is used"))
+        .or(id_note)
+        .map(|message| diag(path, Some(line), Severity::Warning, message));
     Ok(Some((
         id.clone(),
+        named,
         Document {
             name: format!("{}#{id}", path.display()),
             text: body,

@@ -140,7 +140,9 @@ fn print_with(
     let mut stdout = std::io::stdout().lock();
     match write(&mut stdout).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
-        other => other.map(|()| true).map_err(Into::into),
+        other => other
+            .map(|()| true)
+            .map_err(|e| anyhow::anyhow!("cannot write to standard output: {e}")),
     }
 }
 

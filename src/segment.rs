@@ -645,9 +645,11 @@ fn nfc_may_change(c: char) -> bool {
     bits[c / 64] >> (c % 64) & 1 != 0
 }
 
-/// Maps quote and dash variants to their ASCII form.
+/// Maps quote and dash variants to their ASCII form, and the Greek final sigma to σ (case
+/// folding: lower-cased character by character, "ΣΟΦΙΑΣ" ends in σ, "σοφιας" in ς).
 pub fn normalize_char(c: char) -> Option<char> {
     match c {
+        '\u{03C2}' => Some('\u{03C3}'),
         '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}'
         | '\u{FF07}' => Some('\''),
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
@@ -742,6 +744,10 @@ mod tests {
         assert_eq!(a.hashes(), b.hashes());
         let mut s = WordScratch::default();
         assert_eq!(hash_word("a\u{2014}b", &mut s), hash_word("a-b", &mut s));
+        // Upper-case Greek has no final sigma.
+        let a = Segmented::new("ΣΟΦΙΑΣ ΚΑΙ ΛΟΓΟΣ");
+        let b = Segmented::new("σοφιας και λογος");
+        assert_eq!(a.hashes(), b.hashes());
         // The ASCII path hashes exactly as the general one.
         for w in [
             "A",

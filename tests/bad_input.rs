@@ -868,6 +868,37 @@ fn jsonl_duplicate_ids_are_renamed_not_dropped() {
 }
 
 #[test]
+fn jsonl_ids_that_cannot_name_a_record_are_warned_about() {
+    let records = [
+        r#"{"id": true, "text": "a record whose id is a boolean"}"#,
+        r#"{"id": {"n": 1}, "text": "a record whose id is an object"}"#,
+        r#"{"text": "a record without an id"}"#,
+    ];
+    let r = jsonl_case(&records, &[]);
+    r.expect(
+        0,
+        "warning: docs.jsonl:2: field \"id\" is not a string or a number; the record is named by \
+         its line, L2",
+    )
+    .expect(
+        0,
+        "warning: docs.jsonl:3: field \"id\" is not a string or a number",
+    );
+    // Without an id field the record is named by its line, as documented: no warning.
+    assert!(!r.err.contains("docs.jsonl:4"), "{}", r.err);
+    // An id field that no record has is likely misspelt.
+    let c = Corpus::new();
+    c.file("docs.jsonl", records.join("\n"));
+    let r = run(c.path(), &["--json", "--id-field", "uuid", "docs.jsonl"]);
+    r.expect(
+        0,
+        "warning: docs.jsonl: no record has an id field \"uuid\" (--id-field); records are named \
+         by their line: docs.jsonl#L1, …",
+    );
+    assert_eq!(r.paths().len(), 3);
+}
+
+#[test]
 fn jsonl_with_the_wrong_field_name_says_so_a_hundred_times_then_counts() {
     let lines: Vec<String> = (0..5000)
         .map(|i| serde_json::json!({"id": i, "body": words(8, i)}).to_string())
@@ -1030,6 +1061,34 @@ fn jsonl_gzip_with_zero_padding() {
             "{paths:?}"
         );
     }
+}
+
+#[test]
+fn compressed_files_other_than_jsonl_gz_are_errors_that_say_how_to_read_them() {
+    use flate2::write::GzEncoder;
+    let c = with_good();
+    let [g1, _] = good_records();
+    let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    writeln!(gz, "{g1}").unwrap();
+    let gz = gz.finish().unwrap();
+    c.file("a.json.gz", &gz);
+    c.file("b.jsonl", &gz);
+    c.file(
+        "c.jsonl.zst",
+        [&[0x28, 0xB5, 0x2F, 0xFD][..], b"\x04\x00rest"].concat(),
+    );
+    c.file("d.txt.bz2", b"BZh91AY&SY rest");
+    c.file(
+        "e.jsonl.xz",
+        [&[0xFD, b'7', b'z', b'X', b'Z', 0][..], b"rest"].concat(),
+    );
+    run_json(&c)
+        .expect(2, "error: ./a.json.gz: gzip-compressed, not read (gzip is read as JSONL when")
+        .expect(2, "error: ./b.jsonl: gzip-compressed, not read (name it .jsonl.gz")
+        .expect(2, "error: ./c.jsonl.zst: zstd-compressed, which dedupe does not read; decompress it first (zstd -d)")
+        .expect(2, "error: ./d.txt.bz2: bzip2-compressed")
+        .expect(2, "error: ./e.jsonl.xz: xz-compressed")
+        .good_analysed();
 }
 
 #[test]
