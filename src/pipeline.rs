@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::minhash::{MinHasher, Signature};
 use crate::report::{self, Report, Rounded};
 use crate::score::{Coverage, Kind};
-use crate::segment::{word_hashes, Segmented};
+use crate::segment::{with_clinging_punctuation, word_hashes, Segmented};
 use crate::shingle::{jaccard, shingle_set};
 use crate::types::{DocId, Loc, Span};
 use crate::{lsh, verify};
@@ -287,8 +287,11 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
         .par_iter()
         .map(|p| {
             let (a, b) = (p.a.index(), p.b.index());
-            let span_a = segs[a].words_span(p.a_words.start, p.a_words.end);
-            let span_b = segs[b].words_span(p.b_words.start, p.b_words.end);
+            let span = |d: usize, words: &std::ops::Range<usize>| {
+                let span = segs[d].words_span(words.start, words.end);
+                with_clinging_punctuation(&docs[d].text, span)
+            };
+            let (span_a, span_b) = (span(a, &p.a_words), span(b, &p.b_words));
             let path_loc = |d: usize, span: Span| {
                 let loc = here(d, span);
                 report::PathLoc {

@@ -268,6 +268,23 @@ impl Segmented {
     }
 }
 
+/// `span` (of `text`, from a word's start to a word's end) with the punctuation that clings to
+/// it: opening quotes and brackets right before it, and the full stop, closing quotes and
+/// brackets right after it, so that a passage ends with its sentence ("… not yet known.\"").
+pub fn with_clinging_punctuation(text: &str, span: Span) -> Span {
+    const OPENING: &[char] = &[
+        '"', '\'', '\u{201C}', '\u{2018}', '(', '[', '\u{AB}', '\u{BF}', '\u{A1}',
+    ];
+    const CLOSING: &[char] = &[
+        '.', '!', '?', '\u{2026}', '"', '\'', '\u{201D}', '\u{2019}', ')', ']', '\u{BB}',
+    ];
+    let before = &text[..span.start];
+    let start = before.len() - before.trim_end_matches(OPENING).len();
+    let after = &text[span.end..];
+    let end = after.len() - after.trim_start_matches(CLOSING).len();
+    Span::new(span.start - start, span.end + end)
+}
+
 /// The hash of every word of `text`, written into `room` (a buffer reused from text to text; it
 /// only grows): the streaming path for signatures. Words are written by index into room for the
 /// most words `text` can hold: a push per word kept the vector's length in memory, a chain of
@@ -735,6 +752,22 @@ mod tests {
             words("Harris’s “root causes”"),
             ["Harris’s", "root", "causes"]
         );
+    }
+
+    #[test]
+    fn a_span_takes_the_punctuation_that_clings_to_it() {
+        let text =
+            "He said: \u{201C}the cost is not yet known.\u{201D} Then (twice) he left, slowly.";
+        let seg = Segmented::new(text);
+        let of = |first: usize, last: usize| {
+            let span = with_clinging_punctuation(text, seg.words_span(first, last));
+            &text[span.range()]
+        };
+        assert_eq!(of(2, 8), "\u{201C}the cost is not yet known.\u{201D}");
+        assert_eq!(of(9, 10), "(twice)");
+        // A comma is no end, a space no cling.
+        assert_eq!(of(8, 12), "Then (twice) he left");
+        assert_eq!(of(12, 13), "slowly.");
     }
 
     #[test]
