@@ -894,6 +894,30 @@ fn a_passage_with_every_copy_of_an_article_is_one_line_of_the_text_report() {
     assert_eq!(with_quoting, 3);
 }
 
+#[test]
+fn a_paragraph_several_documents_carry_is_one_line_naming_them() {
+    let mut w = Words::new(12);
+    let paragraph = w.text(60, 5000).join(" ");
+    let c = Corpus::new();
+    for k in 1..=6 {
+        let own = w.text(200, 5000).join(" ");
+        c.file(&format!("d{k}.txt"), format!("{own}\n\n{paragraph}\n"));
+    }
+    let text = stdout(&dedupe(c.path(), &["."]));
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("  ./d1.txt:3: overlap"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(
+        lines[0].contains(
+            "60 words shared with ./d2.txt:3 (similarity 1.00), ./d3.txt:3 (similarity 1.00), \
+             ./d4.txt:3 (similarity 1.00), ./d5.txt:3 (similarity 1.00), and 1 other: "
+        ),
+        "{text}"
+    );
+}
+
 /// Mistakes get messages that say what to do: a negative number gets the range it must be in,
 /// not clap's tip to pass it after `--` (which would make it a path).
 #[test]

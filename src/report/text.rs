@@ -29,12 +29,15 @@ struct Block {
 /// the other document's near-duplicate cluster share the same place.
 struct Side<'r> {
     me: &'r PathLoc,
-    other: &'r PathLoc,
     words: usize,
     quote: String,
-    similarity: Rounded,
-    more: usize,
+    /// Where the other documents hold the passage, with its similarity there and how many more
+    /// members of the other's near-duplicate cluster hold it too.
+    others: Vec<(&'r PathLoc, Rounded, usize)>,
 }
+
+/// A place shared with more documents than this lists the first of them and counts the rest.
+const LISTED_PARTNERS: usize = 4;
 
 /// ANSI styles, or nothing when colour is off.
 #[derive(Clone, Copy)]
@@ -97,16 +100,18 @@ pub fn render_color(report: &Report, color: bool) -> String {
             ),
         });
     }
-    // The passages of one place in a document with several members of one near-duplicate
-    // cluster are one line, naming the first and counting the others: a document quoting an
-    // article held in ten copies has one line, not ten.
+    // The passages of one place in a document are one line, naming every document that holds
+    // it (a paragraph of a wire story that four outlets carried had four lines), and of the
+    // members of one near-duplicate cluster only the first, counting the others: a document
+    // quoting an article held in ten copies has one line, not ten.
     let cluster_of: std::collections::HashMap<&str, usize> = report
         .clusters
         .iter()
         .enumerate()
         .flat_map(|(i, c)| c.members.iter().map(move |m| (m.as_str(), i)))
         .collect();
-    let mut places: std::collections::HashMap<(&str, [usize; 2], usize), usize> =
+    let mut places: std::collections::HashMap<(&str, [usize; 2]), usize> = Default::default();
+    let mut in_cluster: std::collections::HashMap<(&str, [usize; 2], usize), (usize, usize)> =
         Default::default();
     // Each document's line counts and quotes its own side of the passage.
     let mut sides: Vec<Side> = Vec::new();
@@ -115,49 +120,68 @@ pub fn render_color(report: &Report, color: bool) -> String {
             (&o.a, &o.b, o.words, excerpt(&o.text)),
             (&o.b, &o.a, o.b_words, o.b_excerpt.clone()),
         ] {
+            let place = (me.path.as_str(), me.bytes);
             if let Some(&cluster) = cluster_of.get(other.path.as_str()) {
-                let key = (me.path.as_str(), me.bytes, cluster);
-                if let Some(&first) = places.get(&key) {
-                    sides[first].more += 1;
+                if let Some(&(side, k)) = in_cluster.get(&(place.0, place.1, cluster)) {
+                    sides[side].others[k].2 += 1;
                     continue;
                 }
-                places.insert(key, sides.len());
             }
-            sides.push(Side {
-                me,
-                other,
-                words,
-                quote,
-                similarity: o.similarity,
-                more: 0,
+            let side = *places.entry(place).or_insert_with(|| {
+                sides.push(Side {
+                    me,
+                    words,
+                    quote,
+                    others: Vec::new(),
+                });
+                sides.len() - 1
             });
+            if let Some(&cluster) = cluster_of.get(other.path.as_str()) {
+                let k = sides[side].others.len();
+                in_cluster.insert((place.0, place.1, cluster), (side, k));
+            }
+            sides[side].others.push((other, o.similarity, 0));
         }
     }
     for Side {
         me,
-        other,
         words,
         quote,
-        similarity,
-        more,
+        others,
     } in sides
     {
-        let also = match more {
-            0 => String::new(),
-            n => format!(
-                " and {}",
-                count(n, "near-duplicate of it", "near-duplicates of it")
-            ),
-        };
+        let mut with: Vec<String> = others
+            .iter()
+            .take(LISTED_PARTNERS)
+            .map(|&(other, similarity, more)| {
+                let also = match more {
+                    0 => String::new(),
+                    n => format!(
+                        " and {}",
+                        count(n, "near-duplicate of it", "near-duplicates of it")
+                    ),
+                };
+                format!(
+                    "{} (similarity {}){also}",
+                    loc(&other.path, other.lines),
+                    two(similarity)
+                )
+            })
+            .collect();
+        if others.len() > LISTED_PARTNERS {
+            with.push(format!(
+                "and {}",
+                count(others.len() - LISTED_PARTNERS, "other", "others")
+            ));
+        }
         per_doc.entry(&me.path).or_default().push(Line {
             first_line: me.lines[0],
             byte: me.bytes[0],
             text: format!(
-                "{}: {}: {words} words shared with {} (similarity {}){also}: {}",
+                "{}: {}: {words} words shared with {}: {}",
                 loc(&me.path, me.lines),
                 p.overlap("overlap"),
-                loc(&other.path, other.lines),
-                two(similarity),
+                with.join(", "),
                 p.dim(&quote)
             ),
         });
