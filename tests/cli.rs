@@ -639,18 +639,18 @@ fn only_the_named_analyses_run() {
 fn each_side_quotes_its_own_text_and_names_are_printable() {
     let out = dedupe(&root(), &["seeds/"]);
     let text = stdout(&out);
-    // 000 is the passage's `a` side, 003 its `b` side.
+    // 002 is the passage's `a` side, 004 its `b` side.
     assert!(
         text.contains(&format!(
-            "{P003}:7: overlap: 13 words shared with {P000}:3 (similarity 0.47): \
-             \"with Mexico and countries in the Northern Triangle -- El Salvador, Hond…\""
+            "{P004}:9: overlap: 15 words shared with {P002}:5 (similarity 0.76): \
+             \"Republican critics and the media, who have portrayed her immigration ro…\""
         )),
         "{text}"
     );
     assert!(
         text.contains(&format!(
-            "{P000}:3: overlap: 12 words shared with {P003}:7 (similarity 0.47): \
-             \"with Mexico and the Northern Triangle nations"
+            "{P002}:5: overlap: 15 words shared with {P004}:9 (similarity 0.76): \
+             \"Republican critics and the media have painted her new immigration role"
         )),
         "{text}"
     );

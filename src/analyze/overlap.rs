@@ -87,6 +87,15 @@ const MAX_DILUTION: f64 = 0.35;
 /// copies align poorly).
 const MIN_SIMILARITY: f64 = 0.15;
 
+/// A passage shorter than [`LOOSE_MIN_WORDS`] on both sides must align at least this well: a
+/// short match must be mostly the same words in the same order (a quote with a word or two
+/// changed scores 0.7 and more), where a sentence retold, a stock phrase with its list in
+/// another order or two rewritten ledes sharing their names score 0.3–0.5. PAN13 0.8306 ->
+/// 0.8381 (no detection left in its 1,000 pairs without reuse; verbatim 0.9613 -> 0.9747, random
+/// obfuscation 0.8160 -> 0.8077); 0.5 gave 0.8349, 0.8 gave 0.8434 with random obfuscation at
+/// 0.8008, but would drop a 15-word quote with two words changed (0.76).
+const SHORT_MIN_SIMILARITY: f64 = 0.6;
+
 /// Chains of one pair within this many `max_gap`s of each other are merged into one passage.
 const MERGE_FACTOR: usize = 4;
 
@@ -1357,8 +1366,14 @@ fn passages(
         .into_iter()
         .filter_map(|p| {
             let mut p = extended(p, a, b);
+            let short = p.a_words.len().max(p.b_words.len()) < LOOSE_MIN_WORDS as usize;
+            let least = if short {
+                SHORT_MIN_SIMILARITY
+            } else {
+                MIN_SIMILARITY
+            };
             match aligned_similarity(&a.words[p.a_words.clone()], &b.words[p.b_words.clone()]) {
-                Some(s) if s < MIN_SIMILARITY => None,
+                Some(s) if s < least => None,
                 Some(s) => {
                     p.similarity = s;
                     Some(p)
@@ -1929,9 +1944,10 @@ mod tests {
 
     #[test]
     fn passages_do_not_hang_on_which_document_comes_first() {
-        // Two seeds whose passage was placed a few words apart depending on their names.
-        let x = include_str!("../../seeds/002_896b3e09b23975d2.txt");
-        let y = include_str!("../../seeds/003_c830c1c83e80df10.txt");
+        // Seeds 002 and 003's stock phrase was placed a few words apart depending on their
+        // names (it is too short and too loose to report now); 001 and 002 share a quote.
+        let x = include_str!("../../seeds/001_a44d78c5ea0fce22.txt");
+        let y = include_str!("../../seeds/002_896b3e09b23975d2.txt");
         let (_, xy) = run(&[x, y]);
         let (_, yx) = run(&[y, x]);
         assert!(!xy.is_empty());
