@@ -9,7 +9,6 @@ const P004: &str = "seeds/004_9fb2f88967479f4d.txt";
 const P000: &str = "seeds/000_ca49e1c1fd87fc1f.txt";
 const P001: &str = "seeds/001_a44d78c5ea0fce22.txt";
 const P002: &str = "seeds/002_896b3e09b23975d2.txt";
-const P003: &str = "seeds/003_c830c1c83e80df10.txt";
 
 /// The README's quick start shows what `cargo run --release -- seeds/ --threshold 0.8` prints; it
 /// must stay true.
