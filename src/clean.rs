@@ -1494,6 +1494,15 @@ fn reading_order(doc: &Document) -> (&Path, usize) {
     }
 }
 
+/// Each document's word count, by name.
+fn words_of(report: &Report) -> HashMap<&str, usize> {
+    report
+        .documents
+        .iter()
+        .map(|d| (d.path.as_str(), d.words))
+        .collect()
+}
+
 /// Which documents `--drop-duplicates` drops, and the clusters' choices. A cluster is a
 /// connected component of near-duplicate pairs, so its ends may be far apart (eight versions of
 /// a text, each a few edits from the one before): a document is dropped only for a kept
@@ -1512,11 +1521,7 @@ fn choose_kept<'a>(
     alike: &dyn Fn(&str, &str) -> Option<f64>,
     keep: Keep,
 ) -> (HashMap<&'a str, Dropped>, Vec<ClusterChoice>) {
-    let words: HashMap<&str, usize> = report
-        .documents
-        .iter()
-        .map(|d| (d.path.as_str(), d.words))
-        .collect();
+    let words = words_of(report);
     let w = |m: &str| words.get(m).copied().unwrap_or(0);
     let mut pairs: HashMap<&str, Vec<(&str, f64)>> = HashMap::new();
     for p in &report.near_duplicates {
@@ -1684,11 +1689,7 @@ fn decide<'a>(
     }
     if opts.remove.overlaps {
         // The document first in `--keep` order keeps the passage.
-        let words: HashMap<&str, usize> = report
-            .documents
-            .iter()
-            .map(|d| (d.path.as_str(), d.words))
-            .collect();
+        let words = words_of(report);
         let rank = |name: &str| {
             let longest = opts.keep == Keep::Longest;
             let words = words.get(name).copied().unwrap_or(0);

@@ -661,8 +661,8 @@ fn read_text_file(path: &Path, opts: &ReadOptions) -> (Option<Document>, Option<
     if let Err(e) = read {
         return skip(format!("cannot read: {e}"));
     }
-    if let Some(why) = compressed(&bytes, false) {
-        return skip(why);
+    if let Some(d) = compressed(path, &bytes, false) {
+        return (None, Some(d));
     }
     if let Some(why) = binary(&bytes) {
         return (None, Some(diag(path, None, Severity::Warning, why)));
@@ -727,31 +727,52 @@ fn has_utf32_bom(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF])
 }
 
-/// Why the head of a file says it is a compressed stream, which is text nobody can read as it
-/// is (a corpus as `.jsonl.zst`): an error, where other binary files are skipped with a warning.
-/// `jsonl` when the file is read as JSONL (which gzip may be, named `.gz`).
-fn compressed(head: &[u8], jsonl: bool) -> Option<String> {
-    let (format, command) = if head.starts_with(&[0x1F, 0x8B]) {
-        ("gzip", "gunzip")
-    } else if head.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
-        ("zstd", "zstd -d")
-    } else if head.starts_with(b"BZh") {
-        ("bzip2", "bunzip2")
-    } else if head.starts_with(&[0xFD, b'7', b'z', b'X', b'Z', 0]) {
-        ("xz", "xz -d")
-    } else {
-        return None;
+/// Why the head of the file `path` says it is a compressed stream, which is text nobody can
+/// read as it is (a corpus as `.jsonl.zst`): an error, where other binary files are skipped
+/// with a warning, and so is a compressed tar archive. `jsonl` when the file is read as JSONL
+/// (which gzip may be, named `.gz`).
+fn compressed(path: &Path, head: &[u8], jsonl: bool) -> Option<Diagnostic> {
+    let (format, command) = match head {
+        [0x1F, 0x8B, ..] => ("gzip", "gunzip"),
+        [0x28, 0xB5, 0x2F, 0xFD, ..] => ("zstd", "zstd -d"),
+        [b'B', b'Z', b'h', b'1'..=b'9', ..] => ("bzip2", "bunzip2"),
+        [0xFD, b'7', b'z', b'X', b'Z', 0, ..] => ("xz", "xz -d"),
+        _ => return None,
     };
-    Some(if format == "gzip" {
+    let name = path.to_string_lossy().to_lowercase();
+    let archive = [".tar.", ".tgz", ".tbz", ".txz"]
+        .iter()
+        .any(|t| name.contains(t));
+    let (severity, message) = if archive {
+        (
+            Severity::Warning,
+            format!("a {format}-compressed archive, skipped (extract it to read its files)"),
+        )
+    } else if format == "gzip" && jsonl && is_gz(path) {
+        // Named .gz and read as gzip already: the data inside is gzip again.
+        (
+            Severity::Error,
+            "compressed twice with gzip, not read (gunzip it once)".to_string(),
+        )
+    } else if format == "gzip" {
         let read_as = if jsonl {
             "name it .jsonl.gz to read it"
         } else {
             "gzip is read as JSONL when the name ends in .jsonl.gz or .ndjson.gz, or with --jsonl"
         };
-        format!("{format}-compressed, not read ({read_as}; or decompress it: {command})")
+        (
+            Severity::Error,
+            format!("gzip-compressed, not read ({read_as}; or decompress it: {command})"),
+        )
     } else {
-        format!("{format}-compressed, which dedupe does not read; decompress it first ({command})")
-    })
+        (
+            Severity::Error,
+            format!(
+                "{format}-compressed, which dedupe does not read; decompress it first ({command})"
+            ),
+        )
+    };
+    Some(diag(path, None, severity, message))
 }
 
 /// Why the head of a file says it is not text, if it does.
@@ -1166,15 +1187,21 @@ impl Read for GzStream {
             }
             // The member is done: what follows is another, zero padding, or nothing.
             let rest = member.get_mut();
-            match rest.fill_buf()?.first() {
+            match rest.fill_buf()?.first().copied() {
                 Some(0) => {
                     let zeros = skip_zeros(rest)?;
                     self.padding.fetch_add(zeros, Ordering::Relaxed);
                     self.member = None;
                 }
-                Some(_) => {
+                Some(0x1F) => {
                     let rest = self.member.take().map(|m| m.into_inner());
                     self.member = rest.map(flate2::bufread::GzDecoder::new);
+                }
+                Some(_) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "data after the gzip data that is not gzip (trailing garbage)",
+                    ))
                 }
                 None => self.member = None,
             }
@@ -1270,8 +1297,8 @@ fn read_jsonl_each<R: Read + Send, T: Send>(
     if let Err(e) = (&mut reader).take(6).read_to_end(&mut head) {
         return sink(Vec::new(), fail(Some(1), format!("cannot read: {e}")));
     }
-    if let Some(why) = compressed(&head, true) {
-        return sink(Vec::new(), fail(None, why));
+    if let Some(d) = compressed(path, &head, true) {
+        return sink(Vec::new(), vec![d]);
     }
     if has_utf16_bom(&head) {
         let what = if has_utf32_bom(&head) { "32" } else { "16" };
@@ -1436,8 +1463,8 @@ fn process_batch<T: Send>(
                 None,
                 Severity::Warning,
                 format!(
-                    "no record has an id field {:?} (--id-field); records are named by their \
-                     line: {}#L1, …",
+                    "no record has a string or a number in the id field {:?} (--id-field); \
+                     records are named by their line: {}#L1, …",
                     opts.id_field,
                     path.display()
                 ),

@@ -248,7 +248,12 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
     let mut passages = Vec::new();
     if run.overlaps {
         let seg_refs: Vec<&Segmented> = segs.iter().collect();
-        passages = overlap::find(&seg_refs, &copy_of, overlap_params(config, docs.len()));
+        let ties: Vec<u64> = docs
+            .par_iter()
+            .map(|d| crate::hash::hash_bytes(d.text.as_bytes()))
+            .collect();
+        let params = overlap_params(config, docs.len());
+        passages = overlap::find_tied(&seg_refs, &ties, &copy_of, params);
         timer.lap("overlaps");
     }
     let mut found_boilerplate = Vec::new();

@@ -892,8 +892,8 @@ fn jsonl_ids_that_cannot_name_a_record_are_warned_about() {
     let r = run(c.path(), &["--json", "--id-field", "uuid", "docs.jsonl"]);
     r.expect(
         0,
-        "warning: docs.jsonl: no record has an id field \"uuid\" (--id-field); records are named \
-         by their line: docs.jsonl#L1, …",
+        "warning: docs.jsonl: no record has a string or a number in the id field \"uuid\" \
+         (--id-field); records are named by their line: docs.jsonl#L1, …",
     );
     assert_eq!(r.paths().len(), 3);
 }

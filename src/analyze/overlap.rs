@@ -310,16 +310,7 @@ const PARTITION_BITS: u32 = 12;
 /// document are generated, sorted and chained while in cache, and the hits of the whole corpus
 /// (tens of millions when documents share much) are never held at once.
 pub fn find(docs: &[&Segmented], copy_of: &[u32], params: Params) -> Vec<Passage> {
-    // Each document's words, hashed as one: which side of a pair is chained from.
-    let texts: Vec<u64> = docs.par_iter().map(|seg| seg.fingerprint()).collect();
-    // The documents in an order of their own (the longest first, then by their words), so that
-    // what is found does not hang on their names: in a near-duplicate cluster, its first
-    // document is the one the others pair with. Named first, an article's shorter original
-    // left the update and its syndicated copy unpaired, and the paragraph they alone share was
-    // each one's own; renamed, it was shared. The longest holds the most of what the cluster
-    // shares.
-    // Documents with the very same words (differing in case or punctuation) are told apart by
-    // where their words lie, before their names are.
+    // Where the words lie tells apart most documents with the very same words.
     let layouts: Vec<u64> = docs
         .par_iter()
         .map(|seg| {
@@ -330,15 +321,29 @@ pub fn find(docs: &[&Segmented], copy_of: &[u32], params: Params) -> Vec<Passage
             )
         })
         .collect();
+    find_tied(docs, &layouts, copy_of, params)
+}
+
+/// [`find`], where `ties[d]` (a hash of document `d`'s text as written) orders documents with
+/// the very same words, before their names do.
+pub fn find_tied(
+    docs: &[&Segmented],
+    ties: &[u64],
+    copy_of: &[u32],
+    params: Params,
+) -> Vec<Passage> {
+    // Each document's words, hashed as one: which side of a pair is chained from.
+    let texts: Vec<u64> = docs.par_iter().map(|seg| seg.fingerprint()).collect();
+    // The documents in an order of their own (the longest first, then by their words, then by
+    // their text: copies differing in case or punctuation), so that what is found does not
+    // hang on their names: in a near-duplicate cluster, its first document is the one the
+    // others pair with. Named first, an article's shorter original left the update and its
+    // syndicated copy unpaired, and the paragraph they alone share was each one's own;
+    // renamed, it was shared. The longest holds the most of what the cluster shares.
     let mut order: Vec<u32> = (0..docs.len() as u32).collect();
     order.sort_unstable_by_key(|&d| {
         let d = d as usize;
-        (
-            std::cmp::Reverse(docs[d].words.len()),
-            texts[d],
-            layouts[d],
-            d,
-        )
+        (std::cmp::Reverse(docs[d].words.len()), texts[d], ties[d], d)
     });
     let mut rank = vec![0u32; docs.len()];
     for (r, &d) in order.iter().enumerate() {
@@ -1113,10 +1118,16 @@ fn chain(hits: &[Hit], params: Params, docs: [&Segmented; 2], stop: &StopWords) 
     // other stood) are two passages: joined, two verbatim paragraphs aligned at 0.34.
     // (`SWAPPED_DENSITY`.)
     let swapped = |x: &Open, y: &Open| {
-        let crossing = (x.a.end <= y.a.start && y.b.end <= x.b.start)
-            || (y.a.end <= x.a.start && x.b.end <= y.b.start);
-        let long = |p: &Open| p.a.len().min(p.b.len()) >= LOOSE_MIN_WORDS as usize;
-        crossing && long(x) && long(y) && x.density().min(y.density()) >= SWAPPED_DENSITY
+        // (A few words of one may reach into the other: a seed of words the two share.)
+        let before = |p: &Range<u32>, q: &Range<u32>| p.end <= q.start + PARAGRAPH_SLACK;
+        let crossing = (before(&x.a, &y.a) && before(&y.b, &x.b))
+            || (before(&y.a, &x.a) && before(&x.b, &y.b));
+        // Long, or whole paragraphs on both sides: two short paragraphs swapped.
+        let apart = |p: &Open| {
+            p.a.len().min(p.b.len()) >= LOOSE_MIN_WORDS as usize
+                || (whole_paragraphs(docs[0], &p.a) && whole_paragraphs(docs[1], &p.b))
+        };
+        crossing && apart(x) && apart(y) && x.density().min(y.density()) >= SWAPPED_DENSITY
     };
     let apart = |x: &Open, y: &Open| {
         let [a_starts, b_starts] = starts.get_or_init(|| {
@@ -1281,6 +1292,23 @@ fn paragraphs_between<'s>(
         .iter()
         .take_while(move |p| p.words.end <= end)
         .filter(move |p| p.word_count() >= min_words)
+}
+
+/// How many words a chain may fall short of a paragraph's edge, or reach past it: a chain
+/// starts and ends on content words, and a seed may join words on both sides of an edge.
+const PARAGRAPH_SLACK: u32 = 3;
+
+/// Whether the words `words` of `seg` run from a paragraph's start to a paragraph's end, give
+/// or take [`PARAGRAPH_SLACK`] words.
+fn whole_paragraphs(seg: &Segmented, words: &Range<u32>) -> bool {
+    let near = |at: u32, edge: fn(&Paragraph) -> usize| {
+        let from = at.saturating_sub(PARAGRAPH_SLACK) as usize;
+        let i = seg.paragraphs.partition_point(|p| edge(p) < from);
+        seg.paragraphs
+            .get(i)
+            .is_some_and(|p| edge(p) <= (at + PARAGRAPH_SLACK) as usize)
+    };
+    near(words.start, |p| p.words.start) && near(words.end, |p| p.words.end)
 }
 
 /// The words strictly between two ranges (empty when they touch or overlap).
@@ -1603,17 +1631,21 @@ mod tests {
 
     #[test]
     fn copies_with_the_same_words_pair_alike_whatever_their_names() {
-        // Two copies with the very same words (one in capitals, with other punctuation) and a
-        // variant: one cluster. Which copy the variant pairs with hung on their names.
+        // Two copies with the very same words (one in capitals) and a variant: one cluster.
+        // Which copy the variant pairs with hung on their names.
         let x = format!("Zulu yankee xray. {QUOTE}. Whiskey victor uniform tango sierra.");
-        let y = x.to_uppercase().replace(". ", " -- ");
+        let y = x.to_uppercase();
         let z = format!("zulu yankee xray. {QUOTE}. romeo quebec papa oscar november.");
         let texts = [x.as_str(), y.as_str(), z.as_str()];
         let mut seen = None;
         for names in [[0, 1, 2], [1, 0, 2], [2, 1, 0], [1, 2, 0]] {
             let segs: Vec<Segmented> = names.iter().map(|&i| Segmented::new(texts[i])).collect();
             let refs: Vec<&Segmented> = segs.iter().collect();
-            let found = find(&refs, &[0, 0, 0], PARAMS);
+            let ties: Vec<u64> = names
+                .iter()
+                .map(|&i| crate::hash::hash_bytes(texts[i].as_bytes()))
+                .collect();
+            let found = find_tied(&refs, &ties, &[0, 0, 0], PARAMS);
             let mut pairs: Vec<[usize; 2]> = found
                 .iter()
                 .map(|p| {
@@ -1816,10 +1848,18 @@ mod tests {
         let q = "Our priority was to stop the fire reaching the north hall, where most of the \
             product is kept, and we have managed that for now, the fire chief told reporters at \
             a briefing near the harbour gates late on Tuesday evening.";
-        let (_, found) = run(&[&format!("{p}\n\n{q}\n"), &format!("{q}\n\n{p}\n")]);
-        assert_eq!(found.len(), 2, "{found:?}");
-        for f in &found {
-            assert_eq!(f.similarity, 1.0, "{f:?}");
+        // Long ones, and short ones that are whole paragraphs (their ends may drift by a word
+        // or two: both share "fire").
+        let short = |t: &str| t.split(", and").next().unwrap().to_string() + ".";
+        for (p, q, least) in [
+            (p.to_string(), q.to_string(), 1.0),
+            (short(p), short(q), 0.8),
+        ] {
+            let (_, found) = run(&[&format!("{p}\n\n{q}\n"), &format!("{q}\n\n{p}\n")]);
+            assert_eq!(found.len(), 2, "{p}: {found:?}");
+            for f in &found {
+                assert!(f.similarity >= least, "{f:?}");
+            }
         }
     }
 

@@ -169,10 +169,9 @@ pub fn render_color(report: &Report, color: bool) -> String {
             })
             .collect();
         if others.len() > LISTED_PARTNERS {
-            with.push(format!(
-                "and {}",
-                count(others.len() - LISTED_PARTNERS, "other", "others")
-            ));
+            // Each hidden partner with the near-duplicates of it that hold the place too.
+            let hidden: usize = others[LISTED_PARTNERS..].iter().map(|o| 1 + o.2).sum();
+            with.push(format!("and {}", count(hidden, "other", "others")));
         }
         per_doc.entry(&me.path).or_default().push(Line {
             first_line: me.lines[0],
