@@ -5,6 +5,8 @@
 //! shingles → MinHash), `near_duplicates` (the streaming doc-level mode end to end on a JSONL
 //! file: read, signatures, LSH, exact verification), `analyze` (repeats, overlaps and boilerplate
 //! on segmented documents, each on its own), `pipeline` (the full analysis of documents in memory).
+//! `analyze` and `pipeline` also run on a corpus whose documents share most of their text
+//! ("500 shared"), where passages are most of the work.
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use dedupe::analyze::{boilerplate, overlap, repeats};
@@ -15,55 +17,103 @@ use dedupe::segment::{word_hashes, Segmented};
 use dedupe::{pipeline, Config};
 use std::path::Path;
 
-/// Seeded text with the shape of news prose: sentences, paragraphs, some shared passages.
-fn corpus(docs: usize, words_per_doc: usize) -> Vec<Document> {
-    let mut state = 0x1234_5678_9abc_def1u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    const SYL: [&str; 12] = [
-        "ka", "lo", "mi", "ser", "tu", "van", "de", "po", "ri", "zen", "ba", "th",
-    ];
-    let word = |next: &mut dyn FnMut() -> u64| {
-        let mut x = next() % 30_000 + 12;
+/// A seeded generator of pseudo-words made of syllables.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn word(&mut self) -> String {
+        const SYL: [&str; 12] = [
+            "ka", "lo", "mi", "ser", "tu", "van", "de", "po", "ri", "zen", "ba", "th",
+        ];
+        let mut x = self.next() % 30_000 + 12;
         let mut s = String::new();
         while x > 0 {
             s.push_str(SYL[(x % 12) as usize]);
             x /= 12;
         }
         s
-    };
-    let shared: Vec<String> = (0..40).map(|_| word(&mut next)).collect();
+    }
+}
+
+/// `words` as prose: a full stop every 15 words, a paragraph break every 60.
+fn prose(words: &[String]) -> String {
+    let mut text = String::new();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            text.push_str(if i % 60 == 0 {
+                ".\n\n"
+            } else if i % 15 == 0 {
+                ". "
+            } else {
+                " "
+            });
+        }
+        text.push_str(w);
+    }
+    text.push_str(".\n");
+    text
+}
+
+fn document(d: usize, text: String) -> Document {
+    Document {
+        name: format!("doc{d:05}.txt"),
+        text,
+        origin: Origin::File(format!("doc{d:05}.txt").into()),
+        at: 0..0,
+        offsets: OffsetMap::Identity,
+    }
+}
+
+/// Seeded text with the shape of news prose: sentences, paragraphs, one passage that a tenth of
+/// the documents share.
+fn corpus(docs: usize, words_per_doc: usize) -> Vec<Document> {
+    let mut gen = Gen(0x1234_5678_9abc_def1);
+    let shared: Vec<String> = (0..40).map(|_| gen.word()).collect();
     (0..docs)
         .map(|d| {
-            let mut text = String::new();
-            for i in 0..words_per_doc {
-                if i > 0 {
-                    text.push_str(if i % 60 == 0 {
-                        ".\n\n"
-                    } else if i % 15 == 0 {
-                        ". "
+            let words: Vec<String> = (0..words_per_doc)
+                .map(|i| {
+                    if d % 10 == 0 && (100..140).contains(&i) {
+                        shared[i - 100].clone()
                     } else {
-                        " "
-                    });
-                }
-                if d % 10 == 0 && (100..140).contains(&i) {
-                    text.push_str(&shared[i - 100]);
-                } else {
-                    text.push_str(&word(&mut next));
-                }
+                        gen.word()
+                    }
+                })
+                .collect();
+            document(d, prose(&words))
+        })
+        .collect()
+}
+
+/// Documents made of five of `bodies` stories of 120 words each, drawn at random, with 3% of
+/// their words replaced: every document shares most of its text with a few others, as the peer
+/// comparison's corpus does (its passages are most of the full analysis's time).
+fn shared_corpus(docs: usize, bodies: usize) -> Vec<Document> {
+    let mut gen = Gen(0x9e37_79b9_7f4a_7c15);
+    let pool: Vec<Vec<String>> = (0..bodies)
+        .map(|_| (0..120).map(|_| gen.word()).collect())
+        .collect();
+    (0..docs)
+        .map(|d| {
+            let mut words = Vec::new();
+            for _ in 0..5 {
+                let body = &pool[(gen.next() % bodies as u64) as usize];
+                words.extend(body.iter().map(|w| {
+                    if gen.next() % 100 < 3 {
+                        gen.word()
+                    } else {
+                        w.clone()
+                    }
+                }));
             }
-            text.push_str(".\n");
-            Document {
-                name: format!("doc{d:05}.txt"),
-                text,
-                origin: Origin::File(format!("doc{d:05}.txt").into()),
-                at: 0..0,
-                offsets: OffsetMap::Identity,
-            }
+            document(d, prose(&words))
         })
         .collect()
 }
@@ -178,11 +228,27 @@ fn stages(c: &mut Criterion) {
     });
     g.finish();
 
+    // Passages are most of the full analysis where documents share much.
+    let shared = shared_corpus(500, 250);
+    let shared_segs: Vec<Segmented> = shared.iter().map(|d| Segmented::new(&d.text)).collect();
+    let shared_refs: Vec<&Segmented> = shared_segs.iter().collect();
+    let mut g = c.benchmark_group("analyze");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(bytes(&shared)));
+    g.bench_function(BenchmarkId::new("500 shared", "overlaps"), |b| {
+        b.iter(|| overlap::find(black_box(&shared_refs), &no_copies, params).len())
+    });
+    g.finish();
+
     let mut g = c.benchmark_group("pipeline");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(size));
     g.bench_function(BenchmarkId::new("500x600", "full"), |b| {
         b.iter(|| black_box(pipeline::analyze(&docs, &config)))
+    });
+    g.throughput(Throughput::Bytes(bytes(&shared)));
+    g.bench_function(BenchmarkId::new("500 shared", "full"), |b| {
+        b.iter(|| black_box(pipeline::analyze(&shared, &config)))
     });
     g.finish();
 }
