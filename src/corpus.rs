@@ -677,7 +677,30 @@ fn read_text_file(path: &Path, opts: &ReadOptions) -> (Option<Document>, Option<
             "grew past the limit of {limit} bytes while being read, skipped"
         ));
     }
-    decode_document(path, bytes)
+    let jsonl = looks_like_jsonl(path, &bytes);
+    let (doc, note) = decode_document(path, bytes);
+    let note = note.or_else(|| {
+        jsonl.then(|| {
+            let message = "looks like JSON Lines, read as one text document (name it .jsonl, or \
+                           pass --jsonl, to read a document per line)";
+            diag(path, None, Severity::Warning, message.into())
+        })
+    });
+    (doc, note)
+}
+
+/// Whether a `.json` file holds JSON Lines: its first two lines with text are objects.
+fn looks_like_jsonl(path: &Path, bytes: &[u8]) -> bool {
+    let json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let mut lines = bytes
+        .split(|&b| b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .filter(|l| !l.is_empty())
+        .take(2);
+    let object = |l: Option<&[u8]>| l.is_some_and(|l| l.starts_with(b"{") && l.ends_with(b"}"));
+    json && object(lines.next()) && object(lines.next())
 }
 
 /// Decodes the bytes of the text file `path` into its document, as the reader does: UTF-16 by its

@@ -1092,6 +1092,27 @@ fn compressed_files_other_than_jsonl_gz_are_errors_that_say_how_to_read_them() {
 }
 
 #[test]
+fn a_json_file_of_json_lines_is_read_as_text_with_a_hint() {
+    let c = with_good();
+    let [g1, g2] = good_records();
+    c.file("records.json", format!("{g1}\n{g2}\n"));
+    // One JSON document is no JSON Lines.
+    c.file(
+        "one.json",
+        "{\n  \"id\": 1,\n  \"text\": \"a record over lines\"\n}\n",
+    );
+    let r = run_json(&c);
+    r.expect(
+        0,
+        "warning: ./records.json: looks like JSON Lines, read as one text document (name it \
+         .jsonl, or pass --jsonl, to read a document per line)",
+    )
+    .good_analysed();
+    assert!(!r.err.contains("one.json"), "{}", r.err);
+    assert!(r.paths().contains(&"./records.json".to_string()));
+}
+
+#[test]
 fn jsonl_deeply_nested_values() {
     let nest = |v: &str| format!("{}{v}{}", "[".repeat(100_000), "]".repeat(100_000));
     // Nesting in a field that is not read is skipped over, without recursion.
