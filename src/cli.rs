@@ -82,7 +82,7 @@ pub struct Analysis {
     )]
     pub threshold: f64,
 
-    /// Words per shingle.
+    /// Words per shingle, 1 to 32.
     #[arg(
         long,
         default_value_t = 5,
@@ -91,7 +91,8 @@ pub struct Analysis {
     )]
     pub shingle: usize,
 
-    /// MinHash signature length (bins).
+    /// MinHash signature length (bins), 1 to 1024; fewer than 64 make LSH miss pairs near the
+    /// threshold.
     #[arg(
         long,
         default_value_t = 128,
@@ -137,11 +138,11 @@ pub struct Analysis {
     pub jsonl: bool,
 
     /// JSONL field holding the text.
-    #[arg(long, default_value = "text", value_name = "NAME")]
+    #[arg(long, default_value = "text", value_name = "NAME", value_parser = field_name)]
     pub text_field: String,
 
     /// JSONL field holding the document id; documents are named PATH#ID.
-    #[arg(long, default_value = "id", value_name = "NAME")]
+    #[arg(long, default_value = "id", value_name = "NAME", value_parser = field_name)]
     pub id_field: String,
 
     /// Skip text files and JSONL lines larger than this (suffixes K, M, G; at most 4 GiB - 1).
@@ -271,6 +272,14 @@ pub enum Only {
     Boilerplate,
 }
 
+/// A JSONL field's name: not empty.
+fn field_name(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        return Err("a field name cannot be empty".into());
+    }
+    Ok(s.to_string())
+}
+
 fn parse_size(s: &str) -> Result<u64, String> {
     let s = s.trim();
     let (digits, mult) = match s.char_indices().last() {
@@ -284,6 +293,9 @@ fn parse_size(s: &str) -> Result<u64, String> {
         .ok()
         .and_then(|n| n.checked_mul(mult))
         .ok_or_else(|| format!("expected a size such as 512K, 256M or 2G, got {s:?}"))?;
+    if size == 0 {
+        return Err("must be at least 1 byte (every file would be skipped)".into());
+    }
     // Offsets inside a document are 32-bit.
     if size > u64::from(u32::MAX) {
         return Err(format!("at most 4 GiB - 1 ({} bytes), got {s}", u32::MAX));

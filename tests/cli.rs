@@ -935,6 +935,14 @@ fn mistakes_are_explained() {
         ),
         (vec!["-"], "standard input is not read"),
         (
+            vec!["--max-file-size", "0", "in"],
+            "must be at least 1 byte (every file would be skipped)",
+        ),
+        (
+            vec!["--text-field", "", "in"],
+            "a field name cannot be empty",
+        ),
+        (
             vec!["clean", "in", "--out", "afile"],
             "--out is not a directory",
         ),
