@@ -26,6 +26,18 @@ def default_data(name: str) -> Path:
     return DATA_DIR / name
 
 
+def data_file(arg: str, name: str, corpus_dir_ok: bool = False) -> Path:
+    """The data file `--data` names: the path itself, or when it is a directory (such as
+    run_all.sh's DATA_DIR), `name` inside it. With corpus_dir_ok, a directory that is itself an
+    extracted corpus (it has a `pairs` file) is returned as it is."""
+    p = Path(arg)
+    if p.is_dir():
+        if corpus_dir_ok and not (p / name).exists() and (p / "pairs").exists():
+            return p
+        return p / name
+    return p
+
+
 def skip_if_missing(path: Path, what: str) -> None:
     """Exit 0 with a clear message when the evaluation data is not there."""
     if not Path(path).exists():

@@ -93,7 +93,8 @@ class Cover:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=str(common.default_data("l3s-gn1-lines.jsonl.gz")))
+    ap.add_argument("--data", default=str(common.default_data("l3s-gn1-lines.jsonl.gz")),
+                    help="l3s-gn1-lines.jsonl.gz, or a directory holding it (default: ../shared/data/)")
     ap.add_argument("--cover", type=float, default=0.5,
                     help="a block is removed when at least this fraction of its words is covered")
     ap.add_argument("--examples", type=int, default=5,
@@ -104,7 +105,7 @@ def main() -> None:
     common.add_common_args(ap)
     a = ap.parse_args()
 
-    data = Path(a.data)
+    data = common.data_file(a.data, "l3s-gn1-lines.jsonl.gz")
     common.skip_if_missing(data, "L3S-GN1 (l3s-gn1-lines.jsonl.gz)")
     work = Path(a.work) / "l3s"
     pages = work / "pages"

@@ -247,7 +247,8 @@ def diagnose(corpus: Path, pairs, dets) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=str(common.default_data("pan13-train.tar.gz")),
-                    help="pan13-train.tar.gz (or an already extracted corpus directory)")
+                    help="pan13-train.tar.gz, a directory holding it (default: ../shared/data/), "
+                         "or an already extracted corpus directory")
     ap.add_argument("--scorer", default=None,
                     help="PAN scorer (default: pan13-tools/pan12-plagiarism-detection-evaluation.py3.py "
                          "next to the data)")
@@ -266,7 +267,7 @@ def main() -> None:
     common.add_common_args(ap)
     a = ap.parse_args()
 
-    data = Path(a.data)
+    data = common.data_file(a.data, "pan13-train.tar.gz", corpus_dir_ok=True)
     common.skip_if_missing(data, "PAN13 training corpus (pan13-train.tar.gz)")
     scorer = Path(a.scorer) if a.scorer else data.parent / "pan13-tools" / \
         "pan12-plagiarism-detection-evaluation.py3.py"

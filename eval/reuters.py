@@ -104,7 +104,8 @@ def parse_id(name: str) -> int:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=str(common.default_data("reuters21578.jsonl.gz")))
+    ap.add_argument("--data", default=str(common.default_data("reuters21578.jsonl.gz")),
+                    help="reuters21578.jsonl.gz, or a directory holding it (default: ../shared/data/)")
     ap.add_argument("--threshold", default="0.8")
     ap.add_argument("--shingle", type=int, default=5)
     ap.add_argument("--no-full", action="store_true",
@@ -113,7 +114,7 @@ def main() -> None:
     common.add_common_args(ap)
     a = ap.parse_args()
 
-    data = Path(a.data)
+    data = common.data_file(a.data, "reuters21578.jsonl.gz")
     common.skip_if_missing(data, "Reuters-21578 (reuters21578.jsonl.gz)")
     work = Path(a.work) / "reuters"
     jsonl = work / "reuters.jsonl"

@@ -5,13 +5,14 @@ Normally started by bench/peers/run.sh (which sets up the peers first); see benc
 
     python compare.py [--docs N] [--runs K] [--only TOOL,...] [--exact auto|always|never]
                       [--python-peers auto|always|never] [--seed S] [--timeout SEC]
-                      [--source reuters|builtin|pan13|DIR]
+                      [--source reuters|builtin|pan13|DIR] [--data DIR]
 
 Steps: (1) generate a seeded JSONL corpus of N documents into bench/peers/.work/ (cached);
 (2) compute the exact set of pairs with word-5-shingle Jaccard >= 0.8 (prefix-filtered inverted
 index + exact verification; cached next to the corpus); (3) check that the Python tokeniser
 agrees with Rust's UAX#29 one; (4) run every tool K times, round-robin, each run a fresh process
 under /usr/bin/time -v; (5) print a markdown table of medians and write it to .work/.
+Exits non-zero when a tool failed (or timed out) in this sitting.
 """
 import argparse
 import glob
@@ -22,6 +23,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -32,8 +34,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 WORK = os.path.join(HERE, ".work")
-REUTERS = os.path.join(ROOT, "..", "shared", "data", "reuters21578.jsonl.gz")
-PAN13 = os.path.join(ROOT, "..", "shared", "data", "pan13-train.tar.gz")
+DATA = os.path.join(ROOT, "..", "shared", "data")  # --data overrides (see set_data)
+REUTERS = os.path.join(DATA, "reuters21578.jsonl.gz")
+PAN13 = os.path.join(DATA, "pan13-train.tar.gz")
 GAOYA_BIN = os.path.join(WORK, "gaoya-target", "release", "gaoya-peer")
 DEDUPE_BIN = os.path.join(ROOT, "target", "release", "dedupe")
 VENV_PY = os.path.join(WORK, "venv", "bin", "python")
@@ -45,6 +48,7 @@ THRESHOLD = 0.8
 NUM_PERM = 128
 K = 5
 CORPUS_VERSION = 1  # bump when the generator changes, so cached corpora are rebuilt
+CPU_ROUGH = 0.2  # CPU seconds under which time -v's 10 ms steps make per-CPU-second figures rough
 
 
 def log(*a):
@@ -260,11 +264,19 @@ def generate_corpus(path, n, seed, source, dup_rate=0.15):
             out.write(line + "\n")
             nbytes += len(line) + 1
     os.replace(tmp, path)
-    meta = {"docs": n, "seed": seed, "source": label, "planted": planted,
-            "version": CORPUS_VERSION, "bytes": os.path.getsize(path)}
+    meta = {"docs": n, "seed": seed, "source": label, "source_key": source_key(source),
+            "planted": planted, "version": CORPUS_VERSION, "bytes": os.path.getsize(path)}
     with open(path + ".meta.json", "w") as f:
         json.dump(meta, f, indent=1)
     return meta
+
+
+def set_data(data_dir):
+    """Read Reuters-21578 and PAN13 from data_dir (--data) instead of ../shared/data."""
+    global DATA, REUTERS, PAN13
+    DATA = data_dir
+    REUTERS = os.path.join(data_dir, "reuters21578.jsonl.gz")
+    PAN13 = os.path.join(data_dir, "pan13-train.tar.gz")
 
 
 def default_source():
@@ -274,10 +286,34 @@ def default_source():
 SOURCES = ("reuters", "builtin", "pan13")
 
 
+def source_key(source):
+    """The resolved source, as stored in a corpus's .meta.json: reuters, builtin, pan13, or
+    dir:ABSOLUTE-PATH."""
+    return source if source in SOURCES else "dir:" + os.path.abspath(source)
+
+
+def meta_source_key(meta):
+    """The source a cached corpus was made from: its meta's source_key, or for corpora cached
+    before that field, inferred from its label ("reuters21578 (N bodies)", "built-in Markov
+    generator", "PAN13 sources (...)", else a directory, whose path the file name's hash
+    already fixes: None)."""
+    if "source_key" in meta:
+        return meta["source_key"]
+    label = str(meta.get("source", ""))
+    if label.startswith("reuters21578 "):
+        return "reuters"
+    if label == "built-in Markov generator":
+        return "builtin"
+    if label.startswith("PAN13 sources "):
+        return "pan13"
+    return None
+
+
 def corpus_tag(source):
-    """What names the corpus and its results: nothing for the default source; a directory's name
+    """What names the corpus and its results: nothing for Reuters (whatever the default is, so
+    that one name never holds corpora of two sources), -builtin or -pan13; a directory's name
     and a hash of its absolute path, so that two directories of one name stay apart."""
-    if source == default_source():
+    if source == "reuters":
         return ""
     if source in SOURCES:
         return "-" + source
@@ -294,7 +330,14 @@ def ensure_corpus(n, seed, source):
         with open(meta_path) as f:
             meta = json.load(f)
         # (A directory's texts are not compared: delete the corpus to rebuild it from edited ones.)
-        if meta.get("version") == CORPUS_VERSION and meta.get("bytes") == os.path.getsize(path):
+        cached, wanted = meta_source_key(meta), source_key(source)
+        same_source = cached == wanted or (cached is None and wanted.startswith("dir:"))
+        if not same_source:
+            log(f"corpus: cached {path} was made from {meta.get('source', '?')}, not from "
+                f"{source}; regenerating it")
+            if os.path.exists(path + ".exact.tsv"):
+                os.remove(path + ".exact.tsv")  # the old corpus's answer
+        elif meta.get("version") == CORPUS_VERSION and meta.get("bytes") == os.path.getsize(path):
             log(f"corpus: cached {path}")
             return path, meta
     return path, generate_corpus(path, n, seed, source)
@@ -427,6 +470,34 @@ def tokeniser_agreement(path, limit=10_000):
 # 3. Tools
 # ----------------------------------------------------------------------------------------------
 
+# Every tool and its thread counts, whatever the corpus size (tool_specs drops some by size).
+TOOL_THREADS = {"datasketch": (1,), "rensa": (1,), "gaoya": (1, 2), "dedupe-docs": (1, 2),
+                "dedupe-full": (1, 2)}
+
+
+def only_names():
+    """The names --only accepts: a tool, `dedupe` (both modes), or a tool with a thread count."""
+    names = ["datasketch", "rensa", "gaoya", "dedupe", "dedupe-docs", "dedupe-full"]
+    return names + [f"{n}-{t}" for n, ts in TOOL_THREADS.items() for t in ts]
+
+
+def parse_only(only):
+    """--only's names; exits with the list of valid names when one is unknown."""
+    wanted = [w.strip() for w in only.split(",") if w.strip()]
+    valid = only_names()
+    unknown = [w for w in wanted if w not in valid]
+    if not wanted:
+        sys.exit(f"--only {only!r}: no tool name given; valid names: {', '.join(valid)}")
+    if unknown:
+        sys.exit(f"--only: unknown tool name{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+                 f"valid names: {', '.join(valid)}")
+    return wanted
+
+
+def only_matches(spec, w):
+    return spec["name"] == w or spec["name"].startswith(w + "-") or f"{spec['name']}-{spec['threads']}" == w
+
+
 def tool_specs(corpus, ndocs, args):
     specs = []
     py_peers = args.python_peers == "always" or (args.python_peers == "auto" and ndocs <= 200_000)
@@ -449,14 +520,20 @@ def tool_specs(corpus, ndocs, args):
             specs.append(dict(name="dedupe-full", threads=t, kind="dedupe", cmd=base + [corpus],
                               env={"RAYON_NUM_THREADS": str(t)}))
     if args.only:
-        wanted = [w.strip() for w in args.only.split(",") if w.strip()]
-        specs = [s for s in specs if any(s["name"] == w or s["name"].startswith(w + "-")
-                                         or f"{s['name']}-{s['threads']}" == w for w in wanted)]
+        wanted = parse_only(args.only)
+        for w in wanted:
+            if not any(only_matches(s, w) for s in specs):
+                why = (("--python-peers never" if args.python_peers == "never" else
+                        "the Python peers run up to 200k docs unless --python-peers always")
+                       if w.split("-")[0] in ("datasketch", "rensa") else
+                       "the full analysis runs up to 10k docs unless --full-analysis always")
+                sys.exit(f"--only {w}: not run at {ndocs:,} docs with these options ({why})")
+        specs = [s for s in specs if any(only_matches(s, w) for w in wanted)]
     return specs
 
 
 def parse_time_v(path):
-    rss, cpu = None, 0.0
+    rss, cpu = None, None  # None: not reported (a killed run leaves the file empty)
     with open(path, errors="replace") as f:
         for line in f:
             m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", line)
@@ -464,7 +541,7 @@ def parse_time_v(path):
                 rss = int(m.group(1))
             m = re.search(r"(User|System) time \(seconds\): ([\d.]+)", line)
             if m:
-                cpu += float(m.group(2))
+                cpu = (cpu or 0.0) + float(m.group(2))
     return rss, cpu
 
 
@@ -473,18 +550,29 @@ def run_once(spec, outdir, idx, timeout):
     out_path = os.path.join(outdir, f"{key}.run{idx}.out")
     err_path = os.path.join(outdir, f"{key}.run{idx}.err")
     tv_path = os.path.join(outdir, f"{key}.run{idx}.time")
+    if os.path.exists(tv_path):  # a killed run writes none: never read an earlier sitting's
+        os.remove(tv_path)
     env = dict(os.environ)
     env.update(spec["env"])
     timev = shutil.which("time") and os.path.exists("/usr/bin/time")
+
+    def kill(p):
+        # The tool runs under /usr/bin/time (or the helper): kill its whole process group, not
+        # only the wrapper, so that a timed-out tool does not keep running.
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
     cmd = (["/usr/bin/time", "-v", "-o", tv_path] if timev else []) + spec["cmd"]
     load = os.getloadavg()[0]
     with open(out_path, "wb") as o, open(err_path, "wb") as e:
         t0 = time.perf_counter()
         if timev:
-            p = subprocess.Popen(cmd, stdout=o, stderr=e, env=env)
+            p = subprocess.Popen(cmd, stdout=o, stderr=e, env=env, start_new_session=True)
             # A blocking wait, with the time limit enforced by a timer thread: Popen.wait(timeout=)
             # polls with sleeps of up to 50 ms, which rounded short runs up by as much.
-            timer = threading.Timer(timeout, p.kill)
+            timer = threading.Timer(timeout, kill, (p,))
             timer.start()
             rc = p.wait()
             wall = time.perf_counter() - t0
@@ -499,11 +587,13 @@ def run_once(spec, outdir, idx, timeout):
                       "rc=subprocess.call(sys.argv[1:]);"
                       "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
                       "sys.stderr.write('\\n@@RSS %d %d %f\\n'%(u.ru_maxrss,rc,u.ru_utime+u.ru_stime))")
-            p = subprocess.Popen([sys.executable, "-c", helper] + spec["cmd"], stdout=o, stderr=e, env=env)
-            timer = threading.Timer(timeout, p.kill)
+            p = subprocess.Popen([sys.executable, "-c", helper] + spec["cmd"], stdout=o, stderr=e, env=env,
+                                 start_new_session=True)
+            timer = threading.Timer(timeout, kill, (p,))
             timer.start()
             p.wait()
             wall = time.perf_counter() - t0
+            timed_out = not timer.is_alive()
             timer.cancel()
             rss_kb, rc, cpu = None, "timeout", None
             with open(err_path, errors="replace") as f:
@@ -511,10 +601,17 @@ def run_once(spec, outdir, idx, timeout):
                     if line.startswith("@@RSS "):
                         rss_kb, rc = int(line.split()[1]), int(line.split()[2])
                         cpu = float(line.split()[3])
-    if timev and rc != "timeout" and rc != 0:
-        # /usr/bin/time exits with the tool's status
-        pass
-    return dict(wall=wall, rss_kb=rss_kb, rc=rc, out=out_path, err=err_path, load=load, cpu=cpu)
+            if rc == "timeout" and not timed_out:
+                rc = p.returncode  # the helper itself failed
+    # /usr/bin/time exits with the tool's status.
+    if rc == "timeout":
+        reason = f"timeout after {timeout:g} s"
+    elif rc != 0:
+        reason = f"exit status {rc}"
+    else:
+        reason = None
+    return dict(wall=wall, rss_kb=rss_kb, rc=rc, out=out_path, err=err_path, load=load, cpu=cpu,
+                reason=reason)
 
 
 def strip_name(name):
@@ -539,18 +636,26 @@ def read_pairs(kind, out_path):
     return pairs
 
 
+def sitting_of(row):
+    """The sitting a stored row was measured in: its `sitting` (start time to the second), or for
+    rows stored before that field, its `when` (the minute)."""
+    return row.get("sitting") or row.get("when", "?")
+
+
 def render(rows, meta, nbytes, ndocs, n_exact, agreement):
     sittings = sorted({r.get("when", "?") for r in rows})
-    ref = {r["threads"]: r["mb_s"] for r in rows if r["tool"] == "dedupe-docs" and "mb_s" in r}
     for r in rows:
         r["mb_cpu_s"] = nbytes / 1e6 / r["cpu"] if r.get("cpu") else None
-    ref_cpu = {r["threads"]: r["mb_cpu_s"] for r in rows if r["tool"] == "dedupe-docs" and r.get("mb_cpu_s")}
+    # Ratios only between rows of one sitting: a row of another sitting ran under other load.
+    ref = {(sitting_of(r), r["threads"]): r for r in rows if r["tool"] == "dedupe-docs" and "mb_s" in r}
+    ref_when = {r["threads"]: r.get("when", "?") for r in ref.values()}
+    measured = [r for r in rows if "mb_s" in r]
 
     lines = [
         f"Corpus: {ndocs:,} docs, {nbytes / 1e6:.1f} MB ({meta['source']}, seed {meta['seed']}, "
         f"{meta['planted']:,} planted near-duplicates); exact pairs with Jaccard >= {THRESHOLD}: "
         + (f"{n_exact:,}" if n_exact is not None else "not computed"),
-        f"Medians of {'/'.join(str(n) for n in sorted({r['ok'] for r in rows}))} runs per tool "
+        f"Medians of {'/'.join(str(n) for n in sorted({r['ok'] for r in measured})) or '0'} runs per tool "
         f"(round-robin within a sitting); wall time and peak RSS of the whole process. "
         f"Sittings: {', '.join(sittings)}. 1-min load average before the runs: "
         f"{min(l for r in rows for l in r.get('load1', [0]) or [0]):.2f}–"
@@ -559,20 +664,38 @@ def render(rows, meta, nbytes, ndocs, n_exact, agreement):
         "| tool | threads | wall s | CPU s | docs/s | MB/s | MB/CPU-s | peak RSS MB | pairs | precision | recall | F1 | dedupe ÷ tool: MB/s (MB/CPU-s) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    cross, rough = [], []
     for r in rows:
         if "mb_s" not in r:
-            err = r.get("error", "").replace("|", "/")[:120]
+            err = (r.get("error") or "no reason recorded").replace("|", "/")[:120]
             lines.append(f"| {r['tool']} | {r['threads']} | failed: {err} |"
                          " | | | | | | | | | |")
             continue
-        ratio = "—" if r["tool"].startswith("dedupe") or r["threads"] not in ref else \
-            f"{ref[r['threads']] / r['mb_s']:.2f}×"
-        if ratio != "—" and r.get("mb_cpu_s") and ref_cpu.get(r["threads"]):
-            ratio += f" ({ref_cpu[r['threads']] / r['mb_cpu_s']:.2f}×)"
+        if r.get("cpu") is not None and r["cpu"] < CPU_ROUGH:
+            rough.append(f"{r['tool']}-{r['threads']}")
+        d = ref.get((sitting_of(r), r["threads"]))
+        if r["tool"].startswith("dedupe") or (d is None and r["threads"] not in ref_when):
+            ratio = "—"
+        elif d is None:
+            ratio = "n/a‡"
+            cross.append((f"{r['tool']}-{r['threads']}", r.get("when", "?"), r["threads"]))
+        else:
+            ratio = f"{d['mb_s'] / r['mb_s']:.2f}×"
+            if r.get("mb_cpu_s") and d.get("mb_cpu_s"):
+                ratio += f" ({d['mb_cpu_s'] / r['mb_cpu_s']:.2f}×)"
         acc = [fmt(r.get(k), 3) if n_exact is not None else "n/a" for k in ("precision", "recall", "f1")]
         lines.append(f"| {r['tool']} | {r['threads']} | {r['wall']:.2f} | {fmt(r.get('cpu'), 2)} | {fmt(r['docs_s'], 0)} | "
                      f"{r['mb_s']:.2f} | {fmt(r.get('mb_cpu_s'), 2)} | {fmt(r['rss_mb'], 0)} | {r['found']:,} | {acc[0]} | {acc[1]} | "
                      f"{acc[2]} | {ratio} |")
+    if cross:
+        lines += ["", "‡ Measured in another sitting than dedupe-docs at that thread count ("
+                  + "; ".join(f"{k} {w}, dedupe-docs-{t} {ref_when[t]}" for k, w, t in cross)
+                  + "): ratios are only taken between rows of one sitting (rerun both together, "
+                  f"e.g. --only {cross[0][0]},dedupe-docs-{cross[0][2]})."]
+    if rough:
+        lines += ["", f"CPU time under {CPU_ROUGH} s ({', '.join(rough)}): `time -v` counts it in 10 ms "
+                  f"steps, so their MB/CPU-s and the per-CPU-second ratios (in brackets) that use "
+                  f"them are rough."]
     bins = sorted({r["binary"] for r in rows if r.get("binary")})
     if bins:
         lines += ["", "dedupe binary (sha256 prefix): " + "; ".join(bins)]
@@ -594,10 +717,24 @@ def fmt(x, nd=1):
     return f"{x:,.{nd}f}"
 
 
+def positive(kind):
+    def parse(text):
+        try:
+            x = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}")
+        if not x > 0:
+            raise argparse.ArgumentTypeError(f"must be at least 1, got {text}" if kind is int
+                                             else f"must be more than 0, got {text}")
+        return x
+    parse.__name__ = kind.__name__  # argparse names the type in its messages
+    return parse
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", type=int, default=10_000)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--docs", type=positive(int), default=10_000, help="corpus size, at least 1")
+    ap.add_argument("--runs", type=positive(int), default=3, help="runs per tool, at least 1")
     ap.add_argument("--only", default="", help="comma-separated: datasketch, rensa, gaoya, dedupe, "
                     "dedupe-docs, dedupe-full, or NAME-THREADS such as gaoya-2")
     ap.add_argument("--seed", type=int, default=42)
@@ -609,16 +746,34 @@ def main():
                     help="auto: dedupe's full-analysis mode only up to 10k docs")
     ap.add_argument("--source", default=None,
                     help="what the documents are made of: reuters (the default when "
-                    "../shared/data/reuters21578.jsonl.gz is there), builtin (the default otherwise), "
-                    "pan13 (PAN13's source documents, from ../shared/data/pan13-train.tar.gz), or a "
+                    "reuters21578.jsonl.gz is in --data), builtin (the default otherwise), "
+                    "pan13 (PAN13's source documents, from pan13-train.tar.gz in --data), or a "
                     "directory of *.txt files (books, say), cut into pieces each used once; the three "
                     "names win over directories of those names, which ./NAME reaches")
-    ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per run")
+    ap.add_argument("--data", default=None, metavar="DIR",
+                    help="the directory holding reuters21578.jsonl.gz and pan13-train.tar.gz "
+                    "(default: ../shared/data relative to the project root)")
+    ap.add_argument("--timeout", type=positive(float), default=3600.0, help="seconds per run")
     ap.add_argument("--corpus-only", action="store_true", help="build corpus + exact answer, run nothing")
     ap.add_argument("--report-only", action="store_true",
                     help="print the stored table of an earlier sitting for --docs/--seed/--source, "
                     "run nothing")
     args = ap.parse_args()
+    if args.data is not None:
+        if not os.path.isdir(args.data):
+            sys.exit(f"--data {args.data}: not a directory")
+        set_data(os.path.abspath(args.data))
+    if args.only:
+        parse_only(args.only)  # exits on an unknown name, before any work
+    fallback = None
+    if args.source is None and default_source() == "builtin":
+        fallback = (f"WARNING: {REUTERS} is not there, so the corpus comes from the built-in "
+                    "generator: these results are not comparable with the tables in "
+                    "bench/peers/README.md, which were measured on Reuters-21578 (--data DIR points "
+                    "at the data)")
+    elif args.source == "builtin":
+        fallback = ("note: --source builtin: these results are not comparable with the tables in "
+                    "bench/peers/README.md, which were measured on Reuters-21578")
     args.source = args.source or default_source()
     needs = {"reuters": REUTERS, "pan13": PAN13}.get(args.source)
     if needs and not os.path.exists(needs):
@@ -627,11 +782,16 @@ def main():
         sys.exit(f"--source {args.source}: not a directory (nor reuters, builtin or pan13)")
     tag = corpus_tag(args.source)
     if args.report_only:
-        with open(os.path.join(WORK, f"results-{args.docs}-s{args.seed}{tag}.json")) as f:
+        store = os.path.join(WORK, f"results-{args.docs}-s{args.seed}{tag}.json")
+        if not os.path.exists(store):
+            sys.exit(f"--report-only: no stored results at {store}")
+        with open(store) as f:
             saved = json.load(f)
         print(render(saved["rows"], saved["meta"], saved["bytes"], saved["meta"]["docs"],
                      saved.get("exact"), saved.get("agreement")))
         return
+    if fallback:
+        log(fallback)
 
     os.makedirs(WORK, exist_ok=True)
     corpus, meta = ensure_corpus(args.docs, args.seed, args.source)
@@ -652,6 +812,9 @@ def main():
     for s in missing:
         log(f"skip {s['name']}-{s['threads']}: {s['cmd'][0]} not built")
     specs = [s for s in specs if s not in missing]
+    if not specs:
+        sys.exit("nothing to run: every selected tool is missing (run bench/peers/run.sh without "
+                 "--skip-setup to build them); stored results left as they were")
     def bin_id(path):
         import hashlib
         if not os.path.exists(path):
@@ -662,25 +825,32 @@ def main():
     dedupe_id = bin_id(DEDUPE_BIN) if any(s["name"].startswith("dedupe") for s in specs) else None
     outdir = os.path.join(WORK, f"out-{ndocs}{tag}")
     os.makedirs(outdir, exist_ok=True)
+    sitting = time.strftime("%Y-%m-%d %H:%M:%S")  # identifies this sitting's rows (ratios)
     results = {f"{s['name']}-{s['threads']}": [] for s in specs}
     for r in range(args.runs):  # round-robin, so slow drifts hit every tool alike
         for s in specs:
             key = f"{s['name']}-{s['threads']}"
             res = run_once(s, outdir, r, args.timeout)
             results[key].append(res)
-            log(f"run {r + 1}/{args.runs} {key}: {res['wall']:.2f}s cpu={res['cpu']}s rss={res['rss_kb']} kB "
-                f"rc={res['rc']} load1={res['load']:.2f}")
+            cpu = f"{res['cpu']:.2f}" if res["cpu"] is not None else "?"
+            rss = res["rss_kb"] if res["rss_kb"] is not None else "?"
+            log(f"run {r + 1}/{args.runs} {key}: {res['wall']:.2f}s cpu={cpu}s rss={rss} kB "
+                f"rc={res['rc']} load1={res['load']:.2f}"
+                + (f" FAILED: {res['reason']}" if res["reason"] else ""))
 
     stamp = time.strftime("%Y-%m-%d %H:%M")
     if dedupe_id and bin_id(DEDUPE_BIN) != dedupe_id:
         log("WARNING: target/release/dedupe changed during this sitting; dedupe rows mix builds")
         dedupe_id += " (CHANGED during the sitting)"
-    new_rows = []
+    new_rows, failures = [], []
     for s in specs:
         key = f"{s['name']}-{s['threads']}"
         ok = [x for x in results[key] if x["rc"] == 0]
+        bad = [x for x in results[key] if x["rc"] != 0]
+        if bad:
+            failures.append(f"{key} ({len(bad)} of {len(results[key])} runs: {bad[-1]['reason']})")
         row = dict(tool=s["name"], threads=s["threads"], ok=len(ok), runs=len(results[key]),
-                   when=stamp, load1=[round(x["load"], 2) for x in results[key]])
+                   when=stamp, sitting=sitting, load1=[round(x["load"], 2) for x in results[key]])
         if s["name"].startswith("dedupe"):
             row["binary"] = dedupe_id
         if ok:
@@ -698,24 +868,36 @@ def main():
                 rc_ = tp / len(exact) if exact else 1.0
                 row.update(precision=p, recall=rc_, f1=(2 * p * rc_ / (p + rc_) if p + rc_ else 0.0))
         else:
-            last = results[key][-1] if results[key] else None
-            if last:
-                with open(last["err"], errors="replace") as f:
-                    row["error"] = f.read()[-300:].strip().replace("\n", " ")
+            last = results[key][-1]
+            with open(last["err"], errors="replace") as f:
+                tail = f.read()[-300:].strip().replace("\n", " ")
+            row["error"] = last["reason"] + (f": {tail}" if tail else "")
         new_rows.append(row)
-    # Merge with rows of earlier sittings on the same corpus (e.g. an --only run), newest wins.
+    # Merge with rows of earlier sittings on the same corpus (e.g. an --only run), newest wins;
+    # but a row that failed now does not replace a stored row that was measured.
     store = os.path.join(WORK, f"results-{ndocs}-s{args.seed}{tag}.json")
     old_rows = []
     if os.path.exists(store):
         with open(store) as f:
             saved = json.load(f)
-        if saved.get("bytes") == nbytes:
+        if saved.get("bytes") == nbytes and saved.get("meta", {}).get("source") == meta["source"]:
             old_rows = saved.get("rows", [])
+        else:
+            log(f"stored results in {store} are of another corpus "
+                f"({saved.get('meta', {}).get('source', '?')}); replacing them")
+    old_ok = {(r["tool"], r["threads"]): r for r in old_rows if "mb_s" in r}
+    kept = []
+    for r in new_rows:
+        old = old_ok.get((r["tool"], r["threads"]))
+        if "mb_s" not in r and old is not None:
+            log(f"{r['tool']}-{r['threads']} failed in this sitting ({r['error'][:200]}); "
+                f"keeping its stored row of {old.get('when', '?')}")
+            kept.append(r)
+    new_rows = [r for r in new_rows if r not in kept]
     fresh = {(r["tool"], r["threads"]) for r in new_rows}
     order = ["datasketch", "rensa", "gaoya", "dedupe-docs", "dedupe-full"]
     rows = [r for r in old_rows if (r["tool"], r["threads"]) not in fresh] + new_rows
     rows.sort(key=lambda r: (order.index(r["tool"]) if r["tool"] in order else 99, r["threads"]))
-    sittings = sorted({r.get("when", "?") for r in rows})
     n_exact = len(exact) if exact is not None else None
     table = render(rows, meta, nbytes, ndocs, n_exact, agreement)
     print(table)
@@ -724,6 +906,11 @@ def main():
     with open(store, "w") as f:
         json.dump(dict(meta=meta, bytes=nbytes, exact=n_exact, agreement=agreement, rows=rows), f,
                   indent=1)
+    if fallback:
+        log(fallback)
+    if failures:
+        log(f"FAILED in this sitting: {'; '.join(failures)} (outputs in {outdir})")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Peer comparison for dedupe (see bench/peers/README.md). From the project root:
 #
-#   bash bench/peers/run.sh [--docs N] [--runs K] [--only TOOL,...] [--skip-setup] [compare.py options]
+#   bash bench/peers/run.sh [--docs N] [--runs K] [--only TOOL,...] [--data DIR] [--skip-setup]
+#                           [compare.py options]
 #
 # Sets up the peers idempotently in bench/peers/.work/ (a Python venv with pinned datasketch and
 # rensa; the gaoya peer program built from bench/peers/gaoya/), builds dedupe in release mode,
 # then runs compare.py with the venv's Python. Nothing is installed outside bench/peers/.work/
 # and target/.
+#
+# run.sh's own options:
+#   --skip-setup   do not (re)install the venv or rebuild the gaoya peer and dedupe
+#   -h, --help     print this help and compare.py's options, set up nothing
+# Every other option goes to compare.py, e.g. --data DIR (the directory holding
+# reuters21578.jsonl.gz and pan13-train.tar.gz; default ../shared/data relative to the project
+# root). compare.py exits non-zero when a tool failed in the sitting.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,6 +27,13 @@ skip_setup=0
 args=()
 for a in "$@"; do
   case "$a" in
+    -h|--help)
+      # Before any setup: this file's header, then compare.py's options (it needs no venv for that).
+      sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
+      echo
+      py="$WORK/venv/bin/python"
+      [ -x "$py" ] || py="${PYTHON:-python3}"
+      exec "$py" "$HERE/compare.py" --help ;;
     --skip-setup) skip_setup=1 ;;
     *) args+=("$a") ;;
   esac
