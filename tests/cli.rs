@@ -856,6 +856,13 @@ fn doc_level_mode_rereads_only_candidates_and_agrees_with_the_full_analysis() {
     }
 }
 
+/// The one line of `text` that starts with `prefix`.
+fn only_line<'t>(text: &'t str, prefix: &str) -> &'t str {
+    let lines: Vec<&str> = text.lines().filter(|l| l.starts_with(prefix)).collect();
+    assert_eq!(lines.len(), 1, "lines starting {prefix:?}:\n{text}");
+    lines[0]
+}
+
 #[test]
 fn a_passage_with_every_copy_of_an_article_is_one_line_of_the_text_report() {
     let mut w = Words::new(11);
@@ -872,13 +879,8 @@ fn a_passage_with_every_copy_of_an_article_is_one_line_of_the_text_report() {
     let out = dedupe(c.path(), &["."]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    let quoting: Vec<&str> = text
-        .lines()
-        .filter(|l| l.starts_with("  ./quoting.txt"))
-        .collect();
-    assert_eq!(quoting.len(), 1, "{text}");
     assert!(
-        quoting[0]
+        only_line(&text, "  ./quoting.txt")
             .contains("shared with ./copy1.txt:3 (similarity 1.00) and 2 near-duplicates of it: "),
         "{text}"
     );
@@ -903,13 +905,8 @@ fn a_paragraph_several_documents_carry_is_one_line_naming_them() {
         c.file(&format!("d{k}.txt"), format!("{own}\n\n{paragraph}\n"));
     }
     let text = stdout(&dedupe(c.path(), &["."]));
-    let lines: Vec<&str> = text
-        .lines()
-        .filter(|l| l.starts_with("  ./d1.txt:3: overlap"))
-        .collect();
-    assert_eq!(lines.len(), 1, "{text}");
     assert!(
-        lines[0].contains(
+        only_line(&text, "  ./d1.txt:3: overlap").contains(
             "60 words shared with ./d2.txt:3 (similarity 1.00), ./d3.txt:3 (similarity 1.00), \
              ./d4.txt:3 (similarity 1.00), ./d5.txt:3 (similarity 1.00), and 1 other: "
         ),
