@@ -730,6 +730,19 @@ const CALLS: &[&[&str]] = &[
     &["read", "the", "full"],
     &["skip", "to"],
     &["be", "the", "first", "to"],
+    // German, Spanish, French, Italian, Portuguese.
+    &["abonnieren"],
+    &["suscríbete"],
+    &["suscríbase"],
+    &["abonnez", "vous"],
+    &["iscriviti"],
+    &["assine"],
+    &["lesen", "sie", "auch"],
+    &["lee", "también"],
+    &["lea", "también"],
+    &["lire", "aussi"],
+    &["leggi", "anche"],
+    &["leia", "também"],
     // Link labels.
     &["advertisement"],
     &["sponsored"],
@@ -754,11 +767,25 @@ const SOFT_CALLS: usize = 14;
 /// sentence ("Most popular", "Privacy Policy | Contact Us"); a sentence uses them as words, even
 /// at its start ("Most read the decision as a defeat", "To log in, customers will now need a
 /// code").
-const CALL_LABELS: usize = 25;
+const CALL_LABELS: usize = 37;
 
 /// Words with which a site addresses its reader: a sentence holding a call that is also an
 /// instruction is a call only with one of them.
 const SITE_WORDS: &[&str] = &[
+    // German, Spanish, French, Italian, Portuguese.
+    "unser",
+    "unseren",
+    "unseres",
+    "nuestro",
+    "nuestra",
+    "nuestros",
+    "boletín",
+    "notre",
+    "nos",
+    "nostro",
+    "nostra",
+    "nosso",
+    "nossa",
     "our",
     "us",
     "here",
@@ -795,6 +822,28 @@ const LABELS: &[&[&str]] = &[
     &["see", "also"],
     &["more", "on"],
     &["read", "also"],
+    // German, Spanish, French, Italian, Portuguese.
+    &["schlagwörter"],
+    &["themen"],
+    &["kategorie"],
+    &["kategorien"],
+    &["lesen", "sie", "auch"],
+    &["mehr", "zum", "thema"],
+    &["etiquetas"],
+    &["temas"],
+    &["categorías"],
+    &["lee", "también"],
+    &["lea", "también"],
+    &["noticias", "relacionadas"],
+    &["mots", "clés"],
+    &["catégories"],
+    &["lire", "aussi"],
+    &["à", "lire", "aussi"],
+    &["voir", "aussi"],
+    &["leggi", "anche"],
+    &["argomenti"],
+    &["leia", "também"],
+    &["veja", "também"],
 ];
 
 /// Whether each word of paragraph `p` opens a clause: the paragraph's first word, or one after
@@ -954,7 +1003,10 @@ fn cue(ptext: &str, words: &[String], opens: &[bool], headline: bool) -> Option<
                     || TIME_WORDS.contains(&w.as_str())
             })
     };
-    let by = words[0] == "by" && n >= 3 && (n <= 10 || (n <= 16 && dated())) && names(1);
+    let by = ["by", "por", "von", "par", "di"].contains(&words[0].as_str())
+        && n >= 3
+        && (n <= 10 || (n <= 16 && dated()))
+        && names(1);
     let credit = CREDITS.contains(&words[0].as_str())
         && words.get(1).is_some_and(|w| w == "by")
         && (n <= 10 || (parenthesised && n <= 30 && names(0)));
@@ -1001,6 +1053,54 @@ const BYLINE_WORDS: &[&str] = &[
     "editor",
     "a.m.",
     "p.m.",
+    "y",
+    "und",
+    "et",
+    "e",
+    // Months in lower case (Spanish, French, Italian, Portuguese): "12 de marzo de 2024".
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "gennaio",
+    "febbraio",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "settembre",
+    "ottobre",
+    "dicembre",
+    "janeiro",
+    "fevereiro",
+    "março",
+    "maio",
+    "junho",
+    "julho",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
 ];
 
 /// First words of a credit line, before "by": "Reporting by …".
@@ -1715,6 +1815,42 @@ mod tests {
             let text = format!("Storm hits coast\n\n{LONG}\n\n{own}\n\n{LONG}");
             assert_eq!(reasons(&text), [], "{own}");
         }
+    }
+
+    #[test]
+    fn furniture_in_other_languages() {
+        for (line, reason) in [
+            (
+                "Por Anna Lindqvist (CWS) | 12 de marzo de 2024",
+                Reason::Byline,
+            ),
+            (
+                "Lee también: El Gobierno regional aprueba un plan de seguridad para los puertos \
+                 del norte",
+                Reason::CallToAction,
+            ),
+            (
+                "Suscríbete a nuestro boletín diario y recibe las noticias más importantes en tu \
+                 correo.",
+                Reason::CallToAction,
+            ),
+            ("Etiquetas: Hallerton, incendio, puerto", Reason::Label),
+            (
+                "Schlagwörter: Zinsen, Zentralbank, Inflation",
+                Reason::Label,
+            ),
+            (
+                "Jetzt den Newsletter abonnieren und keine Nachricht verpassen!",
+                Reason::CallToAction,
+            ),
+        ] {
+            let text = format!("Headline of the story\n\n{LONG}\n\n{line}\n\n{LONG}");
+            assert_eq!(reasons(&text), [(line.to_string(), reason)], "{line}");
+        }
+        // "Por" opening a sentence is no byline.
+        let own = "Por la tarde, los vecinos volvieron a sus casas.";
+        let text = format!("Headline of the story\n\n{LONG}\n\n{own}\n\n{LONG}");
+        assert_eq!(reasons(&text), []);
     }
 
     const LONG: &str =
