@@ -43,6 +43,16 @@ pub enum Kind {
     Boilerplate,
 }
 
+impl Kind {
+    fn bit(self) -> u8 {
+        match self {
+            Kind::Repeat => REPEAT,
+            Kind::Overlap => OVERLAP,
+            Kind::Boilerplate => BOILERPLATE,
+        }
+    }
+}
+
 impl Coverage {
     /// No word covered yet.
     pub fn new(words: usize) -> Coverage {
@@ -53,14 +63,16 @@ impl Coverage {
 
     /// Marks the words `range` (word indices).
     pub fn mark_words(&mut self, range: std::ops::Range<usize>, kind: Kind) {
-        let bit = match kind {
-            Kind::Repeat => REPEAT,
-            Kind::Overlap => OVERLAP,
-            Kind::Boilerplate => BOILERPLATE,
-        };
+        let bit = kind.bit();
         for m in &mut self.marks[range] {
             *m |= bit;
         }
+    }
+
+    /// How many of the words `range` (word indices) are marked as `kind`.
+    pub fn marked(&self, range: std::ops::Range<usize>, kind: Kind) -> usize {
+        let bit = kind.bit();
+        self.marks[range].iter().filter(|&&m| m & bit != 0).count()
     }
 
     /// Marks the words that start inside `span` (bytes).

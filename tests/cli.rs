@@ -914,6 +914,30 @@ fn a_paragraph_several_documents_carry_is_one_line_naming_them() {
     );
 }
 
+#[test]
+fn a_site_s_furniture_two_pages_share_is_boilerplate_not_a_passage() {
+    let mut w = Words::new(13);
+    let promo = "Sign up for our morning newsletter and get the day's most important stories \
+                 delivered to your inbox before breakfast.";
+    let c = Corpus::new();
+    for name in ["a.txt", "b.txt"] {
+        let own = w.text(200, 5000).join(" ");
+        c.file(
+            name,
+            format!("{own}\n\n{promo}\n\n{}\n", w.text(80, 5000).join(" ")),
+        );
+    }
+    let report = json(&dedupe(c.path(), &[".", "--json"]));
+    assert_eq!(report["overlaps"], serde_json::json!([]), "{report}");
+    let promos = report["boilerplate"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["reason"] == "call-to-action")
+        .count();
+    assert_eq!(promos, 2, "{report}");
+}
+
 /// Mistakes get messages that say what to do: a negative number gets the range it must be in,
 /// not clap's tip to pass it after `--` (which would make it a path).
 #[test]

@@ -67,7 +67,7 @@ const CLOSE_DENSITY: f64 = 0.7;
 /// what two articles on one topic share without reuse. 40 words keeps most of PAN13's obfuscated
 /// cases while the seed articles, five reports of one event, show no such topical matches (see
 /// eval/README.md).
-const LOOSE_MIN_WORDS: u32 = 40;
+pub const LOOSE_MIN_WORDS: u32 = 40;
 
 /// Least density of either side of a passage: a few words of one document matched, at long
 /// intervals, by words spread over a page of the other is no passage.
