@@ -1593,8 +1593,15 @@ fn choose_kept<'a>(
                     .filter(|&&m| m != head)
                     .map(|m| w(m).to_string())
                     .collect();
+                // Members sort longest first, then in reading order: a tie goes to the first.
+                let tied = members.iter().any(|&m| m != head && w(m) == w(head));
+                let rank = if tied {
+                    "longest (with others as long) and first in reading order"
+                } else {
+                    "longest"
+                };
                 format!(
-                    "longest of a cluster of {n}: {} words (others {})",
+                    "{rank} of a cluster of {n}: {} words (others {})",
                     w(head),
                     others.join(", ")
                 )

@@ -895,7 +895,22 @@ fn drop_duplicates_keeps_one_per_cluster_and_says_why() {
     assert!(m["clusters"][0]["why"]
         .as_str()
         .unwrap()
-        .starts_with("longest"));
+        .starts_with("longest of a cluster of 2"));
+
+    // Two as long: the first in reading order, and the reason says so.
+    let c = Corpus::new();
+    let base = String::from_utf8(seed("003_c830c1c83e80df10.txt")).unwrap();
+    c.file("in/a.txt", &base);
+    c.file("in/b.txt", base.replacen("Harris", "Kamala", 1));
+    let m = round_trip(&c, "in", &["--drop-duplicates", "--keep", "longest"]);
+    assert!(c.path().join("out/a.txt").exists());
+    assert!(
+        m["clusters"][0]["why"]
+            .as_str()
+            .unwrap()
+            .starts_with("longest (with others as long) and first in reading order"),
+        "{m}"
+    );
 }
 
 /// An article a corpus holds three times is a near-duplicate, not boilerplate: each of its
