@@ -1797,7 +1797,8 @@ fn parse_record(path: &Path, line: usize, raw: &[u8], opts: &ReadOptions) -> Rec
     };
     let body = match fields.text {
         Some(Field::Str(s)) => s,
-        Some(Field::Null) | None => {
+        Some(Field::Null) => return err(format!("field {:?} is null, skipped", opts.text_field)),
+        None => {
             return err(format!(
                 "no {:?} field, skipped (choose it with --text-field)",
                 opts.text_field

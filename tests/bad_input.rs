@@ -833,7 +833,7 @@ fn jsonl_missing_or_non_string_text_field() {
         2,
         "error: docs.jsonl:5: field \"text\" is not a string, skipped",
     )
-    .expect(2, "error: docs.jsonl:6: no \"text\" field, skipped")
+    .expect(2, "error: docs.jsonl:6: field \"text\" is null, skipped")
     .expect(
         2,
         "error: docs.jsonl:7: field \"text\" is not a string, skipped",
