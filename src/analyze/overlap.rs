@@ -1115,7 +1115,6 @@ fn chain(hits: &[Hit], params: Params, docs: [&Segmented; 2], stop: &StopWords) 
     // them ([`APART_HITS`]) and no long run of words was inserted between them on one side
     // ([`INSERTION_FACTOR`]). Where the hits start in each document, in order, made when first
     // needed.
-    let starts = std::cell::OnceCell::new();
     // Two long, close copies in swapped order (two paragraphs copied verbatim, each where the
     // other stood) are two passages: joined, two verbatim paragraphs aligned at 0.34.
     // (`SWAPPED_DENSITY`.)
@@ -1131,15 +1130,10 @@ fn chain(hits: &[Hit], params: Params, docs: [&Segmented; 2], stop: &StopWords) 
         };
         crossing && apart(x) && apart(y) && x.density().min(y.density()) >= SWAPPED_DENSITY
     };
-    // Each side's hits, in order, with where they lie on the other side.
+    // Where the hits start on each side, in order, with where they start on the other; made
+    // when first needed.
     let placed = std::cell::OnceCell::new();
     let apart = |x: &Open, y: &Open| {
-        let [a_starts, b_starts] = starts.get_or_init(|| {
-            let a: Vec<u32> = hits.iter().map(|h| h.a0).collect();
-            let mut b: Vec<u32> = hits.iter().map(|h| h.b0).collect();
-            b.sort_unstable();
-            [a, b]
-        });
         let [a_placed, b_placed] = placed.get_or_init(|| {
             let a: Vec<(u32, u32)> = hits.iter().map(|h| (h.a0, h.b0)).collect();
             let mut b: Vec<(u32, u32)> = hits.iter().map(|h| (h.b0, h.a0)).collect();
@@ -1147,48 +1141,41 @@ fn chain(hits: &[Hit], params: Params, docs: [&Segmented; 2], stop: &StopWords) 
             [a, b]
         });
         // A paragraph between the two chains on one side is their own text unless its hits
-        // align into the passage the two would make on the other side: hits with a copy of
+        // land within the passage the two would make on the other side: hits with a copy of
         // the paragraph elsewhere (an edited paragraph the other document has further up) do
         // not bridge it.
         let extent = |p: &Range<u32>, q: &Range<u32>| {
             let slack = params.max_gap as u32;
             p.start.min(q.start).saturating_sub(slack)..p.end.max(q.end) + slack
         };
-        let own_paragraph =
-            |seg: &Segmented, words: Range<usize>, placed: &[(u32, u32)], other: Range<u32>| {
-                let at = |w: usize| placed.partition_point(|&(s, _)| (s as usize) < w);
-                let hits = placed[at(words.start)..at(words.end)]
-                    .iter()
-                    .filter(|&&(_, o)| other.contains(&o))
-                    .count();
-                let content = seg.words[words]
-                    .iter()
-                    .filter(|w| !stop.contains(w.hash))
-                    .count();
-                (hits as f64) < APART_HITS * content as f64
-            };
         let long = APART_FACTOR * params.min_words;
         let (gap_a, gap_b) = (between(&x.a, &y.a), between(&x.b, &y.b));
         let close = x.density().min(y.density()) >= INSERTION_DENSITY;
-        let inserted = |gap: &Range<u32>, other: &Range<u32>, seg: &Segmented, starts: &[u32]| {
-            close
-                && gap.len() >= long
-                && INSERTION_FACTOR * other.len() as u32 <= gap.len() as u32
-                && sparse(
-                    seg,
-                    gap.start as usize..gap.end as usize,
-                    starts,
-                    stop,
-                    INSERTED_HITS,
-                )
+        let inserted =
+            |gap: &Range<u32>, other: &Range<u32>, seg: &Segmented, placed: &[(u32, u32)]| {
+                let words = gap.start as usize..gap.end as usize;
+                close
+                    && gap.len() >= long
+                    && INSERTION_FACTOR * other.len() as u32 <= gap.len() as u32
+                    && sparse(
+                        seg,
+                        &words,
+                        hits_within(placed, &words, None),
+                        stop,
+                        INSERTED_HITS,
+                    )
+            };
+        let own = |seg: &Segmented, p: &Paragraph, placed: &[(u32, u32)], other: Range<u32>| {
+            let hits = hits_within(placed, &p.words, Some(other));
+            sparse(seg, &p.words, hits, stop, APART_HITS)
         };
         swapped(x, y)
-            || inserted(&gap_a, &gap_b, docs[0], a_starts)
-            || inserted(&gap_b, &gap_a, docs[1], b_starts)
+            || inserted(&gap_a, &gap_b, docs[0], a_placed)
+            || inserted(&gap_b, &gap_a, docs[1], b_placed)
             || paragraphs_between(docs[0], &x.a, &y.a, long)
-                .any(|p| own_paragraph(docs[0], p.words.clone(), a_placed, extent(&x.b, &y.b)))
+                .any(|p| own(docs[0], p, a_placed, extent(&x.b, &y.b)))
             || paragraphs_between(docs[1], &x.b, &y.b, long)
-                .any(|p| own_paragraph(docs[1], p.words.clone(), b_placed, extent(&x.a, &y.a)))
+                .any(|p| own(docs[1], p, b_placed, extent(&x.a, &y.a)))
     };
     let merged = merge_nearby(chains, (MERGE_FACTOR * params.max_gap) as u32, apart);
     let kept: Vec<Open> = merged
@@ -1348,22 +1335,25 @@ fn between(x: &Range<u32>, y: &Range<u32>) -> Range<u32> {
     start..end.max(start)
 }
 
-/// Whether the words `words` of `seg` hold fewer than `most` hits per content word; `starts`
-/// are where the hits start in `seg`, in order.
-fn sparse(
-    seg: &Segmented,
-    words: Range<usize>,
-    starts: &[u32],
-    stop: &StopWords,
-    most: f64,
-) -> bool {
-    let before = |at: usize| starts.partition_point(|&s| (s as usize) < at);
-    let hits = before(words.end) - before(words.start);
-    let content = seg.words[words]
+/// Whether the words `words` of `seg` hold fewer than `most` of `hits` per content word.
+fn sparse(seg: &Segmented, words: &Range<usize>, hits: usize, stop: &StopWords, most: f64) -> bool {
+    let content = seg.words[words.clone()]
         .iter()
         .filter(|w| !stop.contains(w.hash))
         .count();
     (hits as f64) < most * content as f64
+}
+
+/// How many of the hits `placed` (where each starts on one side, in order, and where on the
+/// other) start within the words `words` on the first side, and within `other` on the second
+/// if given.
+fn hits_within(placed: &[(u32, u32)], words: &Range<usize>, other: Option<Range<u32>>) -> usize {
+    let at = |w: usize| placed.partition_point(|&(s, _)| (s as usize) < w);
+    let here = &placed[at(words.start)..at(words.end)];
+    match other {
+        None => here.len(),
+        Some(other) => here.iter().filter(|&&(_, o)| other.contains(&o)).count(),
+    }
 }
 
 /// Number of positions two ranges share.
