@@ -20,8 +20,6 @@ use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
 /// The most text one document may hold, in bytes (4 GiB − 1): word positions are 32-bit.
 pub const MAX_DOCUMENT_BYTES: u64 = u32::MAX as u64;
@@ -976,10 +974,9 @@ fn read_jsonl<T: Send>(
         }
     };
     if is_gz(path) {
-        let stream = GzStream::new(file);
-        let padding = stream.padding();
-        read_jsonl_each(path, stream, opts, batch_bytes, each, sink);
-        let zeros = padding.load(Ordering::Relaxed);
+        let mut stream = GzStream::new(file);
+        read_jsonl_each(path, &mut stream, opts, batch_bytes, each, sink);
+        let zeros = stream.padding;
         if zeros > 0 {
             let message = format!("{zeros} zero bytes after the gzip data ignored (padding)");
             sink(
@@ -1184,20 +1181,15 @@ pub(crate) struct GzStream {
     /// The member being read; `None` at the end.
     member: Option<flate2::bufread::GzDecoder<BufReader<fs::File>>>,
     /// Zero bytes found after the last member.
-    padding: Arc<AtomicU64>,
+    padding: u64,
 }
 
 impl GzStream {
     pub(crate) fn new(file: fs::File) -> GzStream {
         GzStream {
             member: Some(flate2::bufread::GzDecoder::new(BufReader::new(file))),
-            padding: Arc::default(),
+            padding: 0,
         }
-    }
-
-    /// How many zero bytes followed the last member, once the stream is read to its end.
-    pub(crate) fn padding(&self) -> Arc<AtomicU64> {
-        Arc::clone(&self.padding)
     }
 }
 
@@ -1213,7 +1205,7 @@ impl Read for GzStream {
             match rest.fill_buf()?.first().copied() {
                 Some(0) => {
                     let zeros = skip_zeros(rest)?;
-                    self.padding.fetch_add(zeros, Ordering::Relaxed);
+                    self.padding += zeros;
                     self.member = None;
                 }
                 Some(0x1F) => {

@@ -532,25 +532,15 @@ fn outputs_go_through_links_and_into_pipes() {
     // The manifest's directory is made as --out is, but a file in the way is an error found
     // before anything is written.
     c.file("blocker", "a file");
-    let before = tree(c.path());
-    let out = dedupe(
-        c.path(),
-        &[
-            "clean",
-            "in",
-            "--out",
-            "out/a/b",
-            "--manifest",
-            "blocker/m.json",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("blocker"), "{}", stderr(&out));
-    assert_eq!(
-        tree(c.path()),
-        before,
-        "nothing is written without a manifest"
-    );
+    let args = [
+        "clean",
+        "in",
+        "--out",
+        "out/a/b",
+        "--manifest",
+        "blocker/m.json",
+    ];
+    assert_refused(&c, &args, "blocker");
     assert!(!c.path().join("out").exists());
 }
 
@@ -607,11 +597,11 @@ fn a_linked_directory_inside_the_output_is_refused() {
     c.file("in/b.txt", seed(P000));
     fs::create_dir(c.path().join("out")).unwrap();
     std::os::unix::fs::symlink("../in/sub", c.path().join("out/sub")).unwrap();
-    let before = tree(c.path());
-    let out = dedupe(c.path(), &["clean", "in", "--out", "out"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("out/sub: refusing to write: a symbolic link in --out"));
-    assert_eq!(tree(c.path()), before, "something was written");
+    assert_refused(
+        &c,
+        &["clean", "in", "--out", "out"],
+        "out/sub: refusing to write: a symbolic link in --out",
+    );
     assert!(fs::read(c.path().join("in/sub/a.txt")).unwrap() == seed(P004));
 }
 
@@ -633,17 +623,21 @@ fn a_manifest_over_a_cleaned_file_is_refused() {
             "out",
         ],
     ] {
-        let before = tree(c.path());
-        let out = dedupe(c.path(), &args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(
-            stderr(&out).contains("the manifest would replace this cleaned file"),
-            "{}",
-            stderr(&out)
-        );
-        assert_eq!(tree(c.path()), before, "{args:?} wrote something");
+        assert_refused(&c, &args, "the manifest would replace this cleaned file");
     }
 }
+/// Runs `args` in `c`, which must fail with exit 2 saying `says` and write nothing; returns
+/// stderr.
+fn assert_refused(c: &Corpus, args: &[&str], says: &str) -> String {
+    let before = tree(c.path());
+    let out = dedupe(c.path(), args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    let err = stderr(&out);
+    assert!(err.contains(says), "{args:?}: {err}");
+    assert_eq!(tree(c.path()), before, "{args:?} wrote something");
+    err
+}
+
 /// The dry run's diff names files as the report does: control characters escaped.
 #[test]
 fn the_dry_run_names_files_printably() {
@@ -687,16 +681,8 @@ fn refuses_an_output_inside_or_around_an_input() {
             "inside the input",
         ),
     ] {
-        let before = tree(c.path());
-        let out = dedupe(c.path(), &args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(
-            stderr(&out).contains("refusing to write"),
-            "{}",
-            stderr(&out)
-        );
-        assert!(stderr(&out).contains(what), "{args:?}: {}", stderr(&out));
-        assert_eq!(tree(c.path()), before, "{args:?} wrote something");
+        let err = assert_refused(&c, &args, "refusing to write");
+        assert!(err.contains(what), "{args:?}: {err}");
     }
     // A single file as input: the output may not be that file either.
     let out = dedupe(
