@@ -611,6 +611,26 @@ fn sort_into_buckets<T: Copy>(
     }
 }
 
+/// Sorts seeds by key, stably: by the key's top bits (a counting sort into `sorted`, with about
+/// two seeds per bucket), then each bucket by insertion. The keys are hash bits, so the buckets
+/// fill evenly. On the partitions of the bench corpus (about two thousand seeds each) this took
+/// two thirds of the time of the standard library's stable sort (80 ms against 122 at 10k
+/// documents, one thread); one seed per bucket did as well, four per bucket less well.
+fn sort_by_key_bits(part: &mut [Seed], starts: &mut Vec<usize>, sorted: &mut Vec<Seed>) {
+    let bits = (usize::BITS - part.len().leading_zeros()).clamp(2, 17) - 1;
+    let bucket = |s: &Seed| (s.key() >> (32 - bits)) as usize;
+    sort_into_buckets(
+        part.iter().map(|s| (bucket(s), *s)),
+        1 << bits,
+        starts,
+        sorted,
+    );
+    for w in starts.windows(2) {
+        insertion_sort_by_key(&mut sorted[w[0]..w[1]], SeedParts::key);
+    }
+    part.copy_from_slice(sorted);
+}
+
 /// `v` cut into consecutive slices of the given sizes.
 fn split_sizes<T>(mut v: &mut [T], sizes: impl IntoIterator<Item = usize>) -> Vec<&mut [T]> {
     let mut slices = Vec::new();
@@ -673,9 +693,10 @@ fn partitioned_seeds(docs: &[&Segmented], stop: &StopWords) -> (Vec<Seed>, Vec<u
         });
     // Runs are in document order, so sorting by key alone, stably, leaves each group in
     // (document, position) order.
-    split_sizes(&mut all, sizes)
-        .into_par_iter()
-        .for_each(|part| part.sort_by_key(SeedParts::key));
+    split_sizes(&mut all, sizes).into_par_iter().for_each_init(
+        || (Vec::new(), Vec::new()),
+        |(starts, sorted), part| sort_by_key_bits(part, starts, sorted),
+    );
     (all, bounds)
 }
 
