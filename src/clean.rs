@@ -986,10 +986,7 @@ fn say_copied(files: &[FileEntry], diagnostics: &mut Vec<Diagnostic>, dry_run: b
 /// those inputs are not written.
 pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outcome> {
     let (inputs, aliases, _) = corpus::inputs_and_aliases(paths, &config.read)?;
-    let mut outcome = Outcome {
-        files: inputs.len(),
-        ..Outcome::default()
-    };
+    let mut outcome = Outcome::default();
     let mut canon_args = Vec::new();
     for p in paths {
         canon_args.push((p.clone(), fs::canonicalize(p).map_err(|e| io_err(p, e))?));

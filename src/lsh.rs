@@ -57,7 +57,7 @@ fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
 
 /// Buckets holding more documents than this are not paired every document with every other:
 /// listing every pair is quadratic (20,000 copies of one text made 200 million candidate pairs,
-/// each verified, and ran out of memory). See [`large_bucket_pairs`].
+/// each verified, and ran out of memory). See `large_bucket_pairs`.
 pub const STAR_BUCKET: usize = 64;
 
 /// In a bucket of more than [`STAR_BUCKET`] documents, each distinct signature pairs with this
@@ -65,7 +65,7 @@ pub const STAR_BUCKET: usize = 64;
 const WINDOW: usize = STAR_BUCKET;
 
 /// All candidate pairs `(a, b)` with `a < b`, sorted and deduplicated. Empty signatures take no
-/// part. A bucket of more than [`STAR_BUCKET`] documents is paired by [`large_bucket_pairs`].
+/// part. A bucket of more than [`STAR_BUCKET`] documents is paired by `large_bucket_pairs`.
 pub fn candidates(signatures: &[Signature], banding: Banding) -> Vec<(DocId, DocId)> {
     let bands = banding.bands;
     // Every band key of a signature at once, while it is in cache: a pass over the signatures

@@ -17,7 +17,7 @@
 //! the next comment's byline, or two product blurbs with other prices, near-verbatim (0.7 and
 //! up); inside a document those are different lines of one template, and `clean` deletes
 //! repeats. A copy the passage stage finds between documents whose words align at the threshold
-//! is a repeat within one (but for the sketch's rare misses, see [`SKETCH`]).
+//! is a repeat within one (but for the sketch's rare misses, see `SKETCH`).
 
 use crate::hash::{combine, fmix64};
 use crate::segment::{Segmented, Word};

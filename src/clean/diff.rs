@@ -2,9 +2,6 @@
 
 use std::ops::Range;
 
-// ---------------------------------------------------------------------------------------------
-// Edits, applied and shown as a unified diff.
-
 /// Replace `range` of the original by `with`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Edit {

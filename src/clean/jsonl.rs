@@ -1,9 +1,6 @@
-//! A field's value in a JSONL line.
+//! The byte range of one field's value in a JSONL line, found without re-encoding the line.
 
 use std::ops::Range;
-
-// ---------------------------------------------------------------------------------------------
-// JSONL: the byte range of one field's value in a line, found without re-encoding the line.
 
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r' | b'\n') {

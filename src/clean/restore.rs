@@ -14,13 +14,11 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-// ---------------------------------------------------------------------------------------------
-// Restore.
-
 /// What [`restore`] did.
 #[derive(Debug)]
 pub struct Restored {
-    /// Files written.
+    /// Files of the manifest that hold their original in the output: written, or found there
+    /// already.
     pub files: usize,
     /// The manifest read.
     pub manifest_path: PathBuf,

@@ -5,9 +5,6 @@ use crate::corpus::Document;
 use crate::segment::LineIndex;
 use crate::types::Span;
 
-// ---------------------------------------------------------------------------------------------
-// Analysis with the documents kept.
-
 /// The offset in `doc.text` of raw byte offset `raw` (the inverse of the document's offset map,
 /// on character boundaries): the first character whose raw offset is at or after `raw`.
 pub fn decoded_offset(doc: &Document, raw: usize) -> usize {

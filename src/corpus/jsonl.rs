@@ -279,13 +279,8 @@ type BatchLine = (
 /// or copy per line.
 struct LineBatch {
     bytes: Vec<u8>,
-    /// Each line's number (1-based), stream offset, and range in `bytes`; a line over the limit
-    /// is only its length (not held), so that diagnostics stay in line order.
-    lines: Vec<(
-        usize,
-        u64,
-        std::result::Result<std::ops::Range<usize>, usize>,
-    )>,
+    /// Its lines, their ranges in `bytes`.
+    lines: Vec<BatchLine>,
     /// A read error: the line it hit and what it was. Nothing more is read.
     failed: Option<(usize, io::Error)>,
     /// The last batch of the stream.
