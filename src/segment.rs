@@ -677,7 +677,8 @@ pub fn normalize_char(c: char) -> Option<char> {
 }
 
 /// Blocks between blank lines; a block of long lines gives one paragraph per line, a hard-wrapped
-/// block stays one paragraph except where an indented line opens a new one.
+/// block stays one paragraph except where a line indented deeper than the one before, or a list
+/// item, opens a new one.
 fn paragraphs(text: &str, lines: &LineIndex, words: &[Word]) -> Vec<Paragraph> {
     let mut out = Vec::new();
     let push = |first: usize, last: usize, out: &mut Vec<Paragraph>| {
@@ -713,20 +714,39 @@ fn split_block(text: &str, lines: &LineIndex, first: usize, last: usize) -> Vec<
     if long {
         return (first..=last).map(|i| (i, i)).collect();
     }
-    let indented = |i: usize| line(i).starts_with([' ', '\t']);
-    if (first..=last).all(indented) {
+    let indent = |i: usize| line(i).len() - line(i).trim_start_matches([' ', '\t']).len();
+    if (first..=last).all(|i| indent(i) > 0) {
         return vec![(first, last)];
     }
+    // A first-line indent opens a paragraph; a hanging indent (a term, then its definition
+    // indented under it: licences, glossaries) continues one. Each continuation line of
+    // MPL-2.0's definitions had been a paragraph of its own, and `clean` took some of them out
+    // of their sentences as the page's head.
+    let opens = |i: usize| indent(i) > indent(i - 1) || (indent(i) > 0 && list_item(line(i)));
     let mut out = Vec::new();
     let mut start = first;
     for i in first + 1..=last {
-        if indented(i) {
+        if opens(i) {
             out.push((start, i - 1));
             start = i;
         }
     }
     out.push((start, last));
     out
+}
+
+/// Whether an indented line opens a list item: a bullet (`-`, `*`, `+`, `•`) or a number or
+/// letter with `.` or `)`, then a space.
+fn list_item(line: &str) -> bool {
+    let t = line.trim_start();
+    if t.starts_with(['-', '*', '+', '•']) {
+        return t[t.chars().next().map_or(0, char::len_utf8)..].starts_with(' ');
+    }
+    let marker = t.find(['.', ')']).unwrap_or(0);
+    marker > 0
+        && marker <= 3
+        && t[..marker].chars().all(|c| c.is_ascii_alphanumeric())
+        && t[marker + 1..].starts_with(' ')
 }
 
 #[cfg(test)]
@@ -897,6 +917,30 @@ mod tests {
         let long = "word ".repeat(30);
         let text = format!("{long}\n{long}\n{long}");
         assert_eq!(Segmented::new(&text).paragraphs.len(), 3);
+    }
+
+    #[test]
+    fn a_hanging_indent_continues_its_paragraph() {
+        // MPL-2.0's definitions: the term, then its definition indented under it.
+        let text =
+            "1.4. \"Covered Software\"\n    means Source Code Form to which the initial\n    \
+                    Contributor has attached the notice in Exhibit A, and\n    Modifications of \
+                    such Source Code Form.";
+        let seg = Segmented::new(text);
+        let firsts: Vec<usize> = seg.paragraphs.iter().map(|p| p.first_line).collect();
+        assert_eq!(firsts, [0, 1]);
+        assert_eq!(seg.paragraphs[1].last_line, 3);
+    }
+
+    #[test]
+    fn indented_list_items_are_paragraphs_each() {
+        let text =
+            "Before you start:\n  - read the guide\n  - install it\n  2. run it\n  b) check it\n  \
+                    and wrap here";
+        let seg = Segmented::new(text);
+        let firsts: Vec<usize> = seg.paragraphs.iter().map(|p| p.first_line).collect();
+        assert_eq!(firsts, [0, 1, 2, 3, 4]);
+        assert_eq!(seg.paragraphs[4].last_line, 5);
     }
 
     #[test]
