@@ -231,6 +231,22 @@ mod tests {
     }
 
     #[test]
+    fn a_disclaimer_in_capitals_and_a_copyright_definition_are_content() {
+        let disclaimer = "THIS SOFTWARE IS PROVIDED BY THE REGENTS AND CONTRIBUTORS AS IS AND ANY \
+                          EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED \
+                          WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE \
+                          DISCLAIMED.";
+        let definition = "\"Copyright Holder\" is whoever is named in the copyright or copyrights \
+                          for the package.";
+        let text = format!("{BODY}\n\n{definition}\n\n{disclaimer}\n\n{BODY}\n\n{BODY}");
+        assert_eq!(reasons(&text), []);
+        let notices =
+            format!("{BODY}\n\n{BODY}\n\nCopyright (c) 2024 Example Corp.\n\nCopyright Reuters");
+        let found: Vec<Reason> = reasons(&notices).into_iter().map(|f| f.1).collect();
+        assert_eq!(found, [Reason::Copyright, Reason::Copyright]);
+    }
+
+    #[test]
     fn all_caps_sub_headings_are_content_but_inserted_headlines_are_not() {
         let text = format!(
             "Council passes the budget\n\n{LONG}\n\nWHAT THE PLAN COSTS\n\n{LONG}\n\n\

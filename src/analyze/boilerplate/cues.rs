@@ -473,7 +473,7 @@ fn cue(ptext: &str, words: &[String], opens: &[bool], headline: bool) -> Option<
     if n <= 30
         && (trimmed.contains('©')
             || contains_seq(words, &["all", "rights", "reserved"])
-            || (words[0] == "copyright" && n <= 15))
+            || (words[0] == "copyright" && n <= 15 && (n <= 4 || dated_notice(words))))
     {
         return Some(Reason::Copyright);
     }
@@ -639,9 +639,10 @@ fn is_subheading(text: &str, seg: &Segmented, i: usize) -> bool {
         && text_at(after)
 }
 
-/// An all-caps line of three or more words: another story's headline inserted in this one.
+/// An all-caps line of three to [`HEADLINE_WORDS`] words: another story's headline inserted in
+/// this one.
 pub(super) fn is_all_caps_headline(ptext: &str, words: usize) -> bool {
-    if words < 3 {
+    if !(3..=HEADLINE_WORDS).contains(&words) {
         return false;
     }
     let (mut upper, mut total) = (0, 0);
@@ -657,6 +658,23 @@ pub(super) fn is_all_caps_headline(ptext: &str, words: usize) -> bool {
     }
     total >= 12 && upper * 10 >= total * 9
 }
+
+/// Whether a line opening with "copyright" reads as a notice: it holds a year or "(c)". Not
+/// so a definition ("\"Copyright Holder\" is whoever is named in the copyright…", the Artistic
+/// licence's), which `clean` had removed.
+fn dated_notice(words: &[String]) -> bool {
+    words.iter().any(|w| {
+        w == "c"
+            || (w.len() == 4
+                && (w.starts_with("19") || w.starts_with("20"))
+                && w.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// The longest all-caps headline, in words. A longer all-caps paragraph is running text set in
+/// capitals: a licence's warranty disclaimer (BSD's is 114 words, the GPL's 88 and 105), which
+/// `clean` had removed as a headline.
+const HEADLINE_WORDS: usize = 25;
 
 /// Marks paragraphs that are navigation: separated menu items ("Home | News") or runs of three or
 /// more very short paragraphs without sentence punctuation.
