@@ -317,7 +317,7 @@ fn binary_files_are_skipped_with_a_warning() {
     let c = with_good();
     c.file("image.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0");
     let mut elf = b"\x7fELF\x02\x01\x01\0".to_vec();
-    elf.extend(std::iter::repeat(0xAA).take(1 << 20));
+    elf.extend(std::iter::repeat_n(0xAA, 1 << 20));
     c.file("prog", elf);
     let r = run_json(&c);
     r.expect(

@@ -306,7 +306,7 @@ fn decode_utf16(bytes: &[u8]) -> Decoded {
         let (w8, wr) = (c.len_utf8() as u8, width as u8);
         if runs
             .last()
-            .map_or(true, |r| (r.utf8_width, r.raw_width) != (w8, wr))
+            .is_none_or(|r| (r.utf8_width, r.raw_width) != (w8, wr))
         {
             runs.push(Run {
                 decoded: text.len(),
@@ -367,7 +367,7 @@ mod tests {
             let mut per_byte = Vec::new();
             for c in text.chars() {
                 let raw = bytes.len();
-                per_byte.extend(std::iter::repeat(raw).take(c.len_utf8()));
+                per_byte.extend(std::iter::repeat_n(raw, c.len_utf8()));
                 let mut units = [0u16; 2];
                 for u in c.encode_utf16(&mut units) {
                     bytes.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });

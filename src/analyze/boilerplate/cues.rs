@@ -351,7 +351,7 @@ fn clause_opens(text: &str, seg: &Segmented, p: &Paragraph) -> Vec<bool> {
     seg.words[p.words.clone()]
         .iter()
         .map(|w| {
-            let opens = previous_end.map_or(true, |end| {
+            let opens = previous_end.is_none_or(|end| {
                 let gap = &text[end..w.start as usize];
                 // A hyphen only with space around it ("TV - just sign up"), not "e-mail".
                 gap.contains(CLAUSE_ENDS)
