@@ -178,13 +178,13 @@ fn stages(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("signature");
     g.throughput(Throughput::Bytes(size));
-    let hasher = MinHasher::new(config.num_perm, config.seed);
+    let hasher = MinHasher::new(config.num_perm(), config.seed());
     g.bench_function(BenchmarkId::new("500x600", "shingle+minhash"), |b| {
         let mut room = Vec::new();
         b.iter(|| {
             for d in &docs {
                 let words = word_hashes(&d.text, &mut room);
-                black_box(hasher.signature_of_words(words, config.shingle));
+                black_box(hasher.signature_of_words(words, config.shingle()));
             }
         })
     });
@@ -196,10 +196,7 @@ fn stages(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let file = dir.path().join("corpus.jsonl");
     std::fs::write(&file, &records).expect("write the corpus");
-    let doc_level = Config {
-        analyses: Analyses::NEAR_DUPLICATES,
-        ..Config::default()
-    };
+    let doc_level = Config::default().with_analyses(Analyses::NEAR_DUPLICATES);
     g.bench_function(BenchmarkId::new("500x600", "jsonl file"), |b| {
         b.iter(|| black_box(pipeline::run(std::slice::from_ref(&file), &doc_level)))
     });
@@ -212,7 +209,7 @@ fn stages(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("500x600", "repeats"), |b| {
         b.iter(|| {
             segs.iter()
-                .map(|s| repeats::find(s, config.threshold).len())
+                .map(|s| repeats::find(s, config.threshold()).len())
                 .sum::<usize>()
         })
     });

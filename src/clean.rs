@@ -1039,15 +1039,12 @@ pub fn clean(paths: &[PathBuf], config: &Config, opts: &Options) -> Result<Outco
 
     // Only the analyses whose findings are acted on: the passage stage, the slowest, runs only
     // when passages are removed.
-    let config = Config {
-        analyses: Analyses {
-            near_duplicates: opts.drop_duplicates,
-            repeats: opts.remove.repeats,
-            overlaps: opts.remove.overlaps,
-            boilerplate: opts.remove.any_boilerplate(),
-        },
-        ..config.clone()
-    };
+    let config = config.clone().with_analyses(Analyses {
+        near_duplicates: opts.drop_duplicates,
+        repeats: opts.remove.repeats,
+        overlaps: opts.remove.overlaps,
+        boilerplate: opts.remove.any_boilerplate(),
+    });
     let (report, mut diagnostics, docs) = crate::pipeline::run_with_documents(paths, &config)?;
     let decisions = decide(&report, &docs, &config, opts);
     let mut by_file: HashMap<&Path, Vec<&Document>> = HashMap::new();

@@ -72,33 +72,40 @@ impl Analyses {
     }
 }
 
-/// A validated configuration. Build it with [`Config::builder`].
+/// A validated configuration. Build it with [`Config::builder`]; read it with its getters. Its
+/// fields are not public, so that no setting escapes the builder's checks and the LSH banding
+/// always follows the threshold and the number of bins:
+///
+/// ```compile_fail
+/// let mut config = dedupe::Config::default();
+/// config.threshold = 0.5; // private: use Config::builder().threshold(0.5)
+/// ```
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Jaccard threshold for near-duplicates and near repeats.
-    pub threshold: f64,
+    pub(crate) threshold: f64,
     /// Words per shingle.
-    pub shingle: usize,
+    pub(crate) shingle: usize,
     /// MinHash bins.
-    pub num_perm: usize,
+    pub(crate) num_perm: usize,
     /// MinHash seed.
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// Shortest shared passage reported, in words.
-    pub min_overlap: usize,
+    pub(crate) min_overlap: usize,
     /// Longest run of unmatched words bridged inside one shared passage.
-    pub overlap_gap: usize,
+    pub(crate) overlap_gap: usize,
     /// Weight of false positives when choosing the banding.
-    pub fp_weight: f64,
+    pub(crate) fp_weight: f64,
     /// Weight of false negatives when choosing the banding.
-    pub fn_weight: f64,
+    pub(crate) fn_weight: f64,
     /// LSH bands and rows, chosen from the above.
-    pub banding: Banding,
+    pub(crate) banding: Banding,
     /// Which analyses run.
-    pub analyses: Analyses,
+    pub(crate) analyses: Analyses,
     /// How inputs are read.
-    pub read: ReadOptions,
+    pub(crate) read: ReadOptions,
     /// Told how far reading and hashing have got, for a progress display.
-    pub progress: Option<Observer>,
+    pub(crate) progress: Option<Observer>,
 }
 
 /// What a run reports while it reads and hashes.
@@ -123,8 +130,62 @@ impl std::fmt::Debug for Observer {
 }
 
 impl Config {
-    /// Reports progress to the observer, if any.
-    pub fn report(&self, stage: &'static str, documents: usize, bytes: u64) {
+    /// Jaccard threshold for near-duplicates and near repeats.
+    pub fn threshold(&self) -> f64 {
+        self.threshold
+    }
+    /// Words per shingle.
+    pub fn shingle(&self) -> usize {
+        self.shingle
+    }
+    /// MinHash bins.
+    pub fn num_perm(&self) -> usize {
+        self.num_perm
+    }
+    /// MinHash seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    /// Shortest shared passage reported, in words.
+    pub fn min_overlap(&self) -> usize {
+        self.min_overlap
+    }
+    /// Longest run of unmatched words bridged inside one shared passage.
+    pub fn overlap_gap(&self) -> usize {
+        self.overlap_gap
+    }
+    /// Weight of false negatives when choosing the banding (false positives weigh the rest).
+    pub fn fn_weight(&self) -> f64 {
+        self.fn_weight
+    }
+    /// LSH bands and rows, chosen from the threshold, the bins and the weights.
+    pub fn banding(&self) -> Banding {
+        self.banding
+    }
+    /// Which analyses run.
+    pub fn analyses(&self) -> Analyses {
+        self.analyses
+    }
+    /// How inputs are read.
+    pub fn read(&self) -> &ReadOptions {
+        &self.read
+    }
+
+    /// This configuration running `analyses` instead.
+    pub fn with_analyses(self, analyses: Analyses) -> Config {
+        Config { analyses, ..self }
+    }
+
+    /// This configuration telling `observer` how far reading and hashing have got.
+    pub fn with_progress(self, observer: Option<Observer>) -> Config {
+        Config {
+            progress: observer,
+            ..self
+        }
+    }
+
+    /// Tells the observer, if any, how far `stage` has got.
+    pub(crate) fn notify(&self, stage: &'static str, documents: usize, bytes: u64) {
         if let Some(Observer(f)) = &self.progress {
             f(Progress {
                 stage,
@@ -341,11 +402,11 @@ mod tests {
         let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let sink = seen.clone();
         let mut c = Config::default();
-        c.report("hashing", 1, 2);
+        c.notify("hashing", 1, 2);
         c.progress = Some(Observer(std::sync::Arc::new(move |p| {
             sink.lock().unwrap().push(p)
         })));
-        c.report("hashing", 3, 40);
+        c.notify("hashing", 3, 40);
         let got = seen.lock().unwrap().clone();
         assert_eq!(
             got,

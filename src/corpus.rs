@@ -189,6 +189,21 @@ pub struct Document {
     pub offsets: OffsetMap,
 }
 
+impl Document {
+    /// A document held in memory: `text` named `name`, as if read from a UTF-8 file of that
+    /// name, so its byte offsets are those of `text`.
+    pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Document {
+        let (name, text) = (name.into(), text.into());
+        Document {
+            origin: Origin::File(PathBuf::from(&name)),
+            at: 0..text.len() as u64,
+            offsets: OffsetMap::Identity,
+            name,
+            text,
+        }
+    }
+}
+
 /// What the reader accepts.
 #[derive(Clone, Debug)]
 pub struct ReadOptions {

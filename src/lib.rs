@@ -17,7 +17,8 @@
 //! - [`score`](mod@score): originality.
 //! - [`report`]: the [`Report`] (the JSON schema) and its text and JSON formats.
 //!
-//! [`pipeline::run`] chains them:
+//! [`pipeline::run`] chains them over files and directories, [`pipeline::analyze_texts`] over
+//! texts held in memory:
 //!
 //! ```
 //! # fn main() -> Result<(), dedupe::Error> {

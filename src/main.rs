@@ -235,20 +235,20 @@ fn available_memory() -> Option<u64> {
 }
 
 fn run(args: &cli::Args) -> anyhow::Result<Exit> {
-    let mut config = args.config()?;
+    let config = args.config()?;
     init_threads(args.analysis.threads)?;
     // The inputs, listed (stat only) for the checks made before reading them.
-    if args.html.is_some() || !config.analyses.streams() {
-        let (inputs, _) = dedupe::corpus::inputs(&args.paths, &config.read)?;
+    if args.html.is_some() || !config.analyses().streams() {
+        let (inputs, _) = dedupe::corpus::inputs(&args.paths, config.read())?;
         if let Some(path) = &args.html {
             refuse_input(path, &inputs)?;
         }
-        if !config.analyses.streams() {
-            warn_if_too_big(&inputs, config.analyses, NEAR_DUPLICATES_ONLY);
+        if !config.analyses().streams() {
+            warn_if_too_big(&inputs, config.analyses(), NEAR_DUPLICATES_ONLY);
         }
     }
     let progress = progress_bar();
-    config.progress = progress.clone().map(|bar| {
+    let config = config.with_progress(progress.clone().map(|bar| {
         Observer(Arc::new(move |p: Progress| {
             bar.set_message(format!(
                 "{}: {} documents, {:.1} MB",
@@ -257,9 +257,9 @@ fn run(args: &cli::Args) -> anyhow::Result<Exit> {
                 p.bytes as f64 / 1e6
             ));
         }))
-    });
+    }));
     // The HTML page shows the documents' text, so it needs them kept.
-    let (report, diagnostics, docs) = if args.html.is_some() && !config.analyses.streams() {
+    let (report, diagnostics, docs) = if args.html.is_some() && !config.analyses().streams() {
         pipeline::run_with_documents(&args.paths, &config)?
     } else {
         let (report, diagnostics) = pipeline::run(&args.paths, &config)?;
@@ -311,7 +311,7 @@ fn run_clean(args: &cli::CleanArgs) -> anyhow::Result<Exit> {
         ..Analyses::ALL
     };
     warn_if_too_big(
-        &dedupe::corpus::inputs(&args.paths, &config.read)?.0,
+        &dedupe::corpus::inputs(&args.paths, config.read())?.0,
         run,
         CLEAN_IN_PARTS,
     );

@@ -95,11 +95,43 @@ pub fn run_with_documents(
     let (inputs, mut diags) = corpus::inputs(paths, &config.read)?;
     let mut timer = Timer::new();
     let (docs, read_diags) =
-        corpus::read_all_observed(&inputs, &config.read, |n, b| config.report("reading", n, b));
+        corpus::read_all_observed(&inputs, &config.read, |n, b| config.notify("reading", n, b));
     timer.lap("read");
     diags.extend(read_diags);
     let (report, diags) = finish(analyze(&docs, config), diags);
     Ok((report, diags, docs))
+}
+
+/// The analyses of `config` of texts held in memory, each with its name: the library's entry
+/// point when the text is not in files. Byte offsets in the report are those of each text.
+/// Documents are sorted by name; of two with one name, the second is skipped with a warning.
+///
+/// ```
+/// let config = dedupe::Config::default();
+/// let para = "The committee met on Monday to discuss the budget for the coming year in detail.";
+/// let (report, _diagnostics) = dedupe::pipeline::analyze_texts(
+///     [("a", format!("{para}\n\nSomething else.\n\n{para}")), ("b", "Nothing shared.".into())],
+///     &config,
+/// );
+/// assert_eq!(report.repeats.len(), 1);
+/// assert_eq!(report.repeats[0].path, "a");
+/// assert_eq!(report.documents.len(), 2);
+/// ```
+pub fn analyze_texts<N, T>(
+    texts: impl IntoIterator<Item = (N, T)>,
+    config: &Config,
+) -> (Report, Vec<Diagnostic>)
+where
+    N: Into<String>,
+    T: Into<String>,
+{
+    let mut docs: Vec<Document> = texts
+        .into_iter()
+        .map(|(name, text)| Document::from_text(name, text))
+        .collect();
+    let mut diags = Vec::new();
+    corpus::finish(&mut docs, &mut diags);
+    finish(analyze(&docs, config), diags)
 }
 
 /// The passage stage's parameters for a corpus of `num_documents` under `config`.
@@ -208,8 +240,9 @@ fn near_duplicates_of(segs: &[Segmented], config: &Config) -> Vec<verify::Pair> 
     )
 }
 
-/// The analyses of `config` (all of them by default) of documents sorted by name. Originality
-/// counts what the analyses made found.
+/// The analyses of `config` (all of them by default) of documents sorted by name, each name
+/// once (as [`corpus::finish`] leaves them; [`analyze_texts`] does that for texts in memory).
+/// Originality counts what the analyses made found.
 pub fn analyze(docs: &[Document], config: &Config) -> Report {
     let mut report = empty_report(config, docs.len());
     if docs.is_empty() {
@@ -426,7 +459,7 @@ fn near_duplicates_streaming(
                 ..h
             }
         }));
-        config.report("hashing", done, bytes);
+        config.notify("hashing", done, bytes);
     });
     hashed.par_sort_by(|a, b| a.name.cmp(&b.name));
     hashed.dedup_by(|a, b| a.name == b.name);
@@ -521,7 +554,7 @@ fn near_duplicates_streaming(
                 }
             }
         }
-        config.report("verifying", done, bytes);
+        config.notify("verifying", done, bytes);
     });
     timer.lap(&format!("second pass ({} documents)", needed.len()));
     let gone = (0..needed.len()).filter(|&w| !read[w]).map(|w| needed[w]);
@@ -561,4 +594,29 @@ fn near_duplicates_streaming(
     (report.near_duplicates, report.clusters) = near_duplicate_lists(&names, &pairs, &clusters);
     timer.lap("verify");
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_in_memory_are_sorted_and_named_once() {
+        let para =
+            "The committee met on Monday to discuss the budget for the coming year in detail.";
+        let (report, diags) = analyze_texts(
+            [
+                ("z", para),
+                ("a", para),
+                ("a", "Another text of the same name."),
+            ],
+            &Config::default(),
+        );
+        let names: Vec<&str> = report.documents.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(names, ["a", "z"]);
+        assert_eq!(diags.len(), 1);
+        assert!(report.warnings[0].contains("a second document of this name"));
+        // "a" is the first given: the same paragraph as "z".
+        assert_eq!(report.near_duplicates.len(), 1);
+    }
 }

@@ -34,24 +34,24 @@ fn corpus(seed: u64) -> Vec<Vec<u64>> {
 #[test]
 fn lsh_and_verification_find_every_pair_clearly_above_the_threshold() {
     let config = Config::default();
-    let hasher = MinHasher::new(config.num_perm, config.seed);
+    let hasher = MinHasher::new(config.num_perm(), config.seed());
     let (mut checked, mut near) = (0, 0);
     for seed in 1..=12 {
         let docs = corpus(seed);
         let sets: Vec<Vec<u64>> = docs
             .iter()
-            .map(|d| shingle_set(d, config.shingle))
+            .map(|d| shingle_set(d, config.shingle()))
             .collect();
         let sigs: Vec<_> = sets
             .iter()
             .map(|s| hasher.signature(s.iter().copied()))
             .collect();
-        let cands = candidates(&sigs, config.banding);
+        let cands = candidates(&sigs, config.banding());
         let found = verify(
             &cands,
             &sigs,
             |d: DocId| sets[d.index()].as_slice(),
-            config.threshold,
+            config.threshold(),
         );
         for i in 0..docs.len() {
             for j in i + 1..docs.len() {
@@ -59,9 +59,9 @@ fn lsh_and_verification_find_every_pair_clearly_above_the_threshold() {
                 let reported = found.iter().find(|p| p.a.index() == i && p.b.index() == j);
                 // Precision is 1: every reported pair is at or above the threshold, exactly.
                 if let Some(p) = reported {
-                    assert!(p.jaccard >= config.threshold && (p.jaccard - exact).abs() < 1e-12);
+                    assert!(p.jaccard >= config.threshold() && (p.jaccard - exact).abs() < 1e-12);
                 }
-                if exact >= config.threshold + 0.05 {
+                if exact >= config.threshold() + 0.05 {
                     assert!(
                         reported.is_some(),
                         "seed {seed}: missed pair ({i}, {j}) with J = {exact}"
@@ -82,8 +82,8 @@ fn lsh_and_verification_find_every_pair_clearly_above_the_threshold() {
 #[test]
 fn banding_recall_at_the_threshold_is_high() {
     let c = Config::default();
-    assert_eq!((c.banding.bands, c.banding.rows), (18, 7));
-    assert!(c.banding.candidate_probability(0.85) > 0.999);
+    assert_eq!((c.banding().bands, c.banding().rows), (18, 7));
+    assert!(c.banding().candidate_probability(0.85) > 0.999);
     let even = Banding::optimal(0.8, 128, 0.5, 0.5);
-    assert!(even.candidate_probability(0.8) < c.banding.candidate_probability(0.8));
+    assert!(even.candidate_probability(0.8) < c.banding().candidate_probability(0.8));
 }

@@ -239,7 +239,7 @@ pub fn analyze(data: &[u8]) {
         }
     }
     let report = pipeline::analyze(&docs, &config);
-    check_report(&report, &docs, config.threshold);
+    check_report(&report, &docs, config.threshold());
     if ctl[0] & 0x80 != 0 {
         let again = pipeline::analyze(&docs, &config);
         assert_eq!(

@@ -157,7 +157,8 @@ pub struct Repeat {
     pub copy: Loc,
     /// Where the paragraph it repeats is: the first occurrence, unless only a later copy matches.
     pub original: Loc,
-    /// 1.0 when exact, else the shingle Jaccard.
+    /// 1.0 when exact, else the Jaccard of the two paragraphs' words aligned in order (`L / (n + m
+    /// − L)`, `L` their longest common subsequence).
     pub similarity: Rounded,
     /// Words in the copy.
     pub words: usize,
@@ -191,7 +192,9 @@ pub struct Overlap {
     pub words: usize,
     /// Words of the passage in `b`: an edited copy is longer or shorter than its source.
     pub b_words: usize,
-    /// Share of the passage's words that match (1.0 verbatim).
+    /// The Jaccard of the two sides' words aligned in order (`L / (n + m − L)`, `L` their longest
+    /// common subsequence): 1.0 verbatim. For sides too long to align (over 2^28 steps), the mean
+    /// share of their words covered by matching seeds.
     pub similarity: Rounded,
     /// The passage as it reads in `a`.
     pub text: String,
