@@ -145,7 +145,8 @@ pub struct Analysis {
     #[arg(long, default_value = "id", value_name = "NAME", value_parser = field_name)]
     pub id_field: String,
 
-    /// Skip text files and JSONL lines larger than this (suffixes K, M, G; at most 4 GiB - 1).
+    /// Skip text files and JSONL lines larger than this (suffixes K, M, G; at most 4G, which reads
+    /// up to 4 GiB - 1 bytes).
     #[arg(long, default_value = "256M", value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: u64,
 
@@ -296,11 +297,11 @@ fn parse_size(s: &str) -> Result<u64, String> {
     if size == 0 {
         return Err("must be at least 1 byte (every file would be skipped)".into());
     }
-    // Offsets inside a document are 32-bit.
-    if size > u64::from(u32::MAX) {
-        return Err(format!("at most 4 GiB - 1 ({} bytes), got {s}", u32::MAX));
+    // Offsets inside a document are 32-bit: `4G` asks for the most there is, 4 GiB - 1.
+    if size > 1 << 32 {
+        return Err(format!("at most 4G (4 GiB - 1 bytes are read), got {s}"));
     }
-    Ok(size)
+    Ok(size.min(u64::from(u32::MAX)))
 }
 
 impl Args {
@@ -387,6 +388,7 @@ mod tests {
         assert_eq!(parse_size("10"), Ok(10));
         assert!(parse_size("lots").is_err());
         assert_eq!(parse_size("4294967295"), Ok(u64::from(u32::MAX)));
-        assert!(parse_size("4G").unwrap_err().contains("at most 4 GiB - 1"));
+        assert_eq!(parse_size("4G"), Ok(u64::from(u32::MAX)));
+        assert!(parse_size("4097M").unwrap_err().contains("at most 4G"));
     }
 }

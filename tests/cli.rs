@@ -519,7 +519,7 @@ fn missing_path_and_bad_flags_exit_2() {
             "4294967296",
             "--overlap-gap must be at most",
         ),
-        ("--max-file-size", "4G", "at most 4 GiB - 1"),
+        ("--max-file-size", "5G", "at most 4G"),
         ("--threads", "0", "not in 1..=1024"),
         ("--threads", "100000", "not in 1..=1024"),
     ] {
