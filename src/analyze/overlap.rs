@@ -39,8 +39,8 @@ pub struct Params {
     pub max_docs: usize,
     /// Lowest share of a passage's words covered by matching seeds.
     pub min_density: f64,
-    /// Fewest matching seeds in a passage: two shared word triples are a common phrase, not
-    /// evidence of reuse.
+    /// Fewest matching seeds in a passage: two shared pairs of content words are a common phrase,
+    /// not evidence of reuse.
     pub min_seeds: usize,
 }
 

@@ -62,8 +62,8 @@ const REALIGN_SLACK: u32 = 3;
 /// paragraph copied word for word holds about two, one per seed): it is not shared text, however
 /// edited. Only hits that land within the passage the two would make on the other side count:
 /// an update's edited copy of a paragraph from far above, moved between its last two, bridged
-/// them (PAN13 0.8392 -> 0.8390). Bridged, an article's own paragraph between two quoted ones (or between two quotes in
-/// swapped order) counted as quoted, and `clean` removed it.
+/// them (PAN13 0.8392 -> 0.8390). Bridged, an article's own paragraph between two quoted ones
+/// (or between two quotes in swapped order) counted as quoted, and `clean` removed it.
 ///
 /// Heavily obfuscated copies hold few hits too (PAN13's translations and synonym swaps), so the
 /// rule splits a few real cases: PAN13 overall 0.8330 unguarded, 0.8307 with these. At 0.25 hits

@@ -471,8 +471,8 @@ fn next_members(first: usize, group: &[Seed], texts: &[u64]) -> Vec<(usize, Memb
 }
 
 /// Seeds of a document: every pair of content words at most [`SKIP`] content words apart, as an
-/// unordered pair, in order of their second word. `emit` gets each seed's
-/// 64-bit hash and the seed.
+/// unordered pair, in order of their second word. `emit` gets each seed's 64-bit hash and the
+/// seed.
 pub(super) fn seeds_of(
     doc: u32,
     seg: &Segmented,
