@@ -719,10 +719,14 @@ fn split_block(text: &str, lines: &LineIndex, first: usize, last: usize) -> Vec<
         return vec![(first, last)];
     }
     // A first-line indent opens a paragraph; a hanging indent (a term, then its definition
-    // indented under it: licences, glossaries) continues one. Each continuation line of
-    // MPL-2.0's definitions had been a paragraph of its own, and `clean` took some of them out
-    // of their sentences as the page's head.
-    let opens = |i: usize| indent(i) > indent(i - 1) || (indent(i) > 0 && list_item(line(i)));
+    // indented under it: licences, glossaries) continues one, unless the line before ends a
+    // sentence (indented one-line paragraphs under a title). Each continuation line of MPL-2.0's
+    // definitions had been a paragraph of its own, and `clean` took some of them out of their
+    // sentences as the page's head.
+    let opens = |i: usize| {
+        indent(i) > indent(i - 1)
+            || (indent(i) > 0 && (list_item(line(i)) || ends_sentence(line(i - 1))))
+    };
     let mut out = Vec::new();
     let mut start = first;
     for i in first + 1..=last {
@@ -733,6 +737,13 @@ fn split_block(text: &str, lines: &LineIndex, first: usize, last: usize) -> Vec<
     }
     out.push((start, last));
     out
+}
+
+/// Whether a line ends a sentence: `.`, `!`, `?` or `:` last, but for closing quotes and brackets.
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', ')', ']'])
+        .ends_with(['.', '!', '?', ':'])
 }
 
 /// Whether an indented line opens a list item: a bullet (`-`, `*`, `+`, `•`) or a number or
@@ -930,6 +941,17 @@ mod tests {
         let firsts: Vec<usize> = seg.paragraphs.iter().map(|p| p.first_line).collect();
         assert_eq!(firsts, [0, 1]);
         assert_eq!(seg.paragraphs[1].last_line, 3);
+    }
+
+    #[test]
+    fn indented_lines_that_end_sentences_are_paragraphs_each() {
+        let text =
+            "A title\n    The first paragraph, one line.\n    The second asks \"why?\"\n    \
+                    A third goes on\n    and wraps.";
+        let seg = Segmented::new(text);
+        let firsts: Vec<usize> = seg.paragraphs.iter().map(|p| p.first_line).collect();
+        assert_eq!(firsts, [0, 1, 2, 3]);
+        assert_eq!(seg.paragraphs[3].last_line, 4);
     }
 
     #[test]
