@@ -111,11 +111,13 @@ pub struct Config {
 /// What a run reports while it reads and hashes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {
-    /// What is being done: `reading`, `hashing`, `verifying`.
+    /// What is being done: `reading`, `hashing`, `verifying` (as they go); then, once each as it
+    /// begins, the in-memory analysis's stages: `segmenting`, `near-duplicates`, `repeats`,
+    /// `passages`, `boilerplate`, `assembling`.
     pub stage: &'static str,
-    /// Documents done so far in this stage.
+    /// Documents done so far in this stage (in an analysis stage: all it works on).
     pub documents: usize,
-    /// Bytes of text done so far in this stage.
+    /// Bytes of text done so far in this stage (in an analysis stage: all it works on).
     pub bytes: u64,
 }
 

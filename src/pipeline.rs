@@ -249,6 +249,11 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
         return report;
     }
     let mut timer = Timer::new();
+    // Each stage tells the observer it has begun: the passage stage takes most of a full
+    // analysis, and a display stuck at "reading" all that while looked hung.
+    let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
+    let begin = |stage: &'static str| config.notify(stage, docs.len(), bytes);
+    begin("segmenting");
     let segs: Vec<Segmented> = docs.par_iter().map(|d| Segmented::new(&d.text)).collect();
     timer.lap("segment");
     let run = config.analyses;
@@ -256,6 +261,7 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
     // once towards how many documents a phrase or a paragraph recurs in.
     let mut copy_of: Vec<u32> = (0..docs.len() as u32).collect();
     if run.near_duplicates || run.overlaps || run.boilerplate {
+        begin("near-duplicates");
         let pairs = near_duplicates_of(&segs, config);
         let clusters = verify::clusters(&pairs, docs.len());
         for cluster in &clusters {
@@ -272,6 +278,7 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
     }
     let mut found_repeats: Vec<Vec<repeats::Repeat>> = Vec::new();
     if run.repeats {
+        begin("repeats");
         found_repeats = segs
             .par_iter()
             .map(|s| repeats::find(s, config.threshold))
@@ -280,6 +287,7 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
     }
     let mut passages = Vec::new();
     if run.overlaps {
+        begin("passages");
         let seg_refs: Vec<&Segmented> = segs.iter().collect();
         let ties: Vec<u64> = docs
             .par_iter()
@@ -291,12 +299,13 @@ pub fn analyze(docs: &[Document], config: &Config) -> Report {
     }
     let mut found_boilerplate = Vec::new();
     if run.boilerplate {
+        begin("boilerplate");
         let texts: Vec<(&str, &Segmented)> =
             docs.iter().map(|d| d.text.as_str()).zip(&segs).collect();
         found_boilerplate = boilerplate::find(&texts, &copy_of);
         timer.lap("boilerplate");
     }
-
+    begin("assembling");
     let mut coverage: Vec<Coverage> = segs.iter().map(|s| Coverage::new(s.words.len())).collect();
     let here = |d: usize, span: Span| locate(&docs[d], &segs[d], span);
     for (d, found) in found_repeats.iter().enumerate() {
@@ -618,5 +627,30 @@ mod tests {
         assert!(report.warnings[0].contains("a second document of this name"));
         // "a" is the first given: the same paragraph as "z".
         assert_eq!(report.near_duplicates.len(), 1);
+    }
+
+    #[test]
+    fn each_analysis_stage_is_announced_as_it_begins() {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let observer =
+            crate::config::Observer(std::sync::Arc::new(move |p| sink.lock().unwrap().push(p)));
+        let config = Config::default().with_progress(Some(observer));
+        analyze_texts([("a", "One text."), ("b", "Another.")], &config);
+        let got: Vec<(&str, usize, u64)> = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|p| (p.stage, p.documents, p.bytes))
+            .collect();
+        let stages = [
+            "segmenting",
+            "near-duplicates",
+            "repeats",
+            "passages",
+            "boilerplate",
+            "assembling",
+        ];
+        assert_eq!(got, stages.map(|s| (s, 2, 17)));
     }
 }
