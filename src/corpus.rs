@@ -138,6 +138,10 @@ pub struct Run {
 
 impl OffsetMap {
     /// The raw offset of decoded offset `d` (inside a character: the character's start).
+    ///
+    /// # Panics
+    ///
+    /// For `Runs` without a run: the decoder makes one from offset 0 on.
     pub fn raw(&self, d: usize) -> usize {
         match self {
             OffsetMap::Identity => d,

@@ -31,10 +31,20 @@ impl Signature {
     }
 
     /// The Jaccard estimate: the share of bins on which two signatures agree.
+    ///
+    /// # Panics
+    ///
+    /// When both are non-empty and of different lengths (made by hashers with other numbers of
+    /// bins): their bins do not correspond.
     pub fn estimate(&self, other: &Signature) -> f64 {
         if self.is_empty() || other.is_empty() {
             return 0.0;
         }
+        assert_eq!(
+            self.0.len(),
+            other.0.len(),
+            "signatures of different numbers of bins"
+        );
         let same = self
             .0
             .iter()
@@ -47,6 +57,10 @@ impl Signature {
 
 impl MinHasher {
     /// A hasher with `num_perm` bins (1 to 65,536) and a seed.
+    ///
+    /// # Panics
+    ///
+    /// When `num_perm` is out of that range ([`Config`](crate::Config)'s builder checks it).
     pub fn new(num_perm: usize, seed: u64) -> MinHasher {
         assert!(
             (1..=1 << 16).contains(&num_perm),

@@ -259,6 +259,10 @@ impl Segmented {
     }
 
     /// Byte span from the start of word `first` to the end of word `last - 1`.
+    ///
+    /// # Panics
+    ///
+    /// Unless `first < last <= ` the number of words.
     pub fn words_span(&self, first: usize, last: usize) -> Span {
         debug_assert!(first < last && last <= self.words.len());
         Span::new(

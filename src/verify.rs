@@ -72,6 +72,10 @@ where
 
 /// Connected components of the pairs with two or more members, each sorted, in order of their
 /// first member.
+///
+/// # Panics
+///
+/// When a pair names a document at or past `num_docs`.
 pub fn clusters(pairs: &[Pair], num_docs: usize) -> Vec<Vec<DocId>> {
     let mut parent: Vec<u32> = (0..num_docs as u32).collect();
     fn root(parent: &mut [u32], mut x: u32) -> u32 {

@@ -79,6 +79,10 @@ pub const LOOSE_MIN_WORDS: u32 = 40;
 /// the partners with at least `min_seeds` of them (fewer make no passage): the hits of one
 /// document are generated, sorted and chained while in cache, and the hits of the whole corpus
 /// (tens of millions when documents share much) are never held at once.
+///
+/// # Panics
+///
+/// When `copy_of` is shorter than `docs` or names a document past its end.
 pub fn find(docs: &[&Segmented], copy_of: &[u32], params: Params) -> Vec<Passage> {
     // Where the words lie tells apart most documents with the very same words.
     let layouts: Vec<u64> = docs
