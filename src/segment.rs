@@ -41,7 +41,8 @@ pub struct Sentence {
     pub words: std::ops::Range<usize>,
 }
 
-/// A paragraph: a block between blank lines, or one long line of a block that has no blank lines.
+/// A paragraph: a block between blank lines, or part of one: one of its long lines, or the lines
+/// from an indented paragraph opening or list item to the next (see `split_block`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Paragraph {
     /// Bytes from the first character of its first line to the end of its last line (no line
@@ -681,8 +682,8 @@ pub fn normalize_char(c: char) -> Option<char> {
 }
 
 /// Blocks between blank lines; a block of long lines gives one paragraph per line, a hard-wrapped
-/// block stays one paragraph except where a line indented deeper than the one before, or a list
-/// item, opens a new one.
+/// block stays one paragraph except where an indented line opens a new one: a list item, a
+/// first-line indent, or a line after one that ends a sentence (see `split_block`).
 fn paragraphs(text: &str, lines: &LineIndex, words: &[Word]) -> Vec<Paragraph> {
     let mut out = Vec::new();
     let push = |first: usize, last: usize, out: &mut Vec<Paragraph>| {
@@ -718,18 +719,36 @@ fn split_block(text: &str, lines: &LineIndex, first: usize, last: usize) -> Vec<
     if long {
         return (first..=last).map(|i| (i, i)).collect();
     }
-    let indent = |i: usize| line(i).len() - line(i).trim_start_matches([' ', '\t']).len();
-    if (first..=last).all(|i| indent(i) > 0) {
-        return vec![(first, last)];
-    }
-    // A first-line indent opens a paragraph; a hanging indent (a term, then its definition
-    // indented under it: licences, glossaries) continues one, unless the line before ends a
-    // sentence (indented one-line paragraphs under a title). Each continuation line of MPL-2.0's
-    // definitions had been a paragraph of its own, and `clean` took some of them out of their
-    // sentences as the page's head.
+    // Indentation in columns, a tab reaching the next multiple of 8.
+    let indent = |i: usize| {
+        let mut column = 0;
+        for c in line(i).chars() {
+            match c {
+                ' ' => column += 1,
+                '\t' => column = column / 8 * 8 + 8,
+                _ => break,
+            }
+        }
+        column
+    };
+    let item = |i: usize| list_item(line(i));
+    // A block indented throughout (an RFC's body) is one paragraph but for its list items.
+    let indented_body = (first..=last).all(|i| indent(i) > 0);
+    // An indented line opens a paragraph when it is a list item, or indented deeper than the
+    // line before (a first-line indent) unless that line is a list item (whose wrapped text is
+    // indented under its words). At the same depth it continues the line before (a definition
+    // indented under its term, a hanging indent), unless a sentence ends there and another
+    // begins (indented one-line paragraphs under a title). Each line of MPL-2.0's definitions
+    // had been a paragraph of its own, and `clean` took some of them out of their sentences as
+    // the page's head.
     let opens = |i: usize| {
-        indent(i) > indent(i - 1)
-            || (indent(i) > 0 && (list_item(line(i)) || ends_sentence(line(i - 1))))
+        if indent(i) == 0 || item(i) || indented_body {
+            return indent(i) > 0 && item(i);
+        }
+        if indent(i) > indent(i - 1) {
+            return !item(i - 1);
+        }
+        ends_sentence(line(i - 1)) && opens_sentence(line(i))
     };
     let mut out = Vec::new();
     let mut start = first;
@@ -750,18 +769,42 @@ fn ends_sentence(line: &str) -> bool {
         .ends_with(['.', '!', '?', ':'])
 }
 
-/// Whether an indented line opens a list item: a bullet (`-`, `*`, `+`, `•`) or a number or
-/// letter with `.` or `)`, then a space.
+/// Whether a line opens as a sentence does: a capital, a digit, a quote or a bracket (so that
+/// "Acme Inc.", then "and its" on the next line, is one sentence).
+fn opens_sentence(line: &str) -> bool {
+    line.trim_start().chars().next().is_some_and(|c| {
+        c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '\'' | '“' | '‘' | '(' | '[')
+    })
+}
+
+/// Roman numerals that number list items.
+const ROMAN: [&str; 20] = [
+    "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv",
+    "xvi", "xvii", "xviii", "xix", "xx",
+];
+
+/// Whether a line opens a list item: a bullet (`-`, `*`, `+`, `•`), or a label of one to three
+/// digits, one letter or a roman numeral, closed by `.` or `)` or in brackets (`2.`, `b)`,
+/// `(iv)`); then white space. "Mr. Smith" and "No. 5" are not items.
 fn list_item(line: &str) -> bool {
     let t = line.trim_start();
-    if t.starts_with(['-', '*', '+', '•']) {
-        return t[t.chars().next().map_or(0, char::len_utf8)..].starts_with(' ');
+    let spaced = |rest: &str| rest.starts_with([' ', '\t']);
+    if let Some(rest) = t.strip_prefix(['-', '*', '+', '•']) {
+        return spaced(rest);
     }
-    let marker = t.find(['.', ')']).unwrap_or(0);
-    marker > 0
-        && marker <= 3
-        && t[..marker].chars().all(|c| c.is_ascii_alphanumeric())
-        && t[marker + 1..].starts_with(' ')
+    let (t, closes): (&str, &[char]) = match t.strip_prefix('(') {
+        Some(inner) => (inner, &[')']),
+        None => (t, &['.', ')']),
+    };
+    let Some(end) = t.find(closes) else {
+        return false;
+    };
+    let label = &t[..end];
+    let number = (1..=3).contains(&label.len()) && label.bytes().all(|b| b.is_ascii_digit());
+    let letter = label.len() == 1 && label.bytes().all(|b| b.is_ascii_alphabetic());
+    let roman = (label == label.to_lowercase() || label == label.to_uppercase())
+        && ROMAN.contains(&label.to_lowercase().as_str());
+    (number || letter || roman) && spaced(&t[end + 1..])
 }
 
 #[cfg(test)]
@@ -934,17 +977,28 @@ mod tests {
         assert_eq!(Segmented::new(&text).paragraphs.len(), 3);
     }
 
+    /// First lines of the paragraphs of `text`, and the last line of each.
+    fn paragraph_lines(text: &str) -> Vec<(usize, usize)> {
+        let seg = Segmented::new(text);
+        seg.paragraphs
+            .iter()
+            .map(|p| (p.first_line, p.last_line))
+            .collect()
+    }
+
     #[test]
-    fn a_hanging_indent_continues_its_paragraph() {
+    fn a_definition_indented_under_its_term_is_one_paragraph() {
         // MPL-2.0's definitions: the term, then its definition indented under it.
         let text =
             "1.4. \"Covered Software\"\n    means Source Code Form to which the initial\n    \
                     Contributor has attached the notice in Exhibit A, and\n    Modifications of \
                     such Source Code Form.";
-        let seg = Segmented::new(text);
-        let firsts: Vec<usize> = seg.paragraphs.iter().map(|p| p.first_line).collect();
-        assert_eq!(firsts, [0, 1]);
-        assert_eq!(seg.paragraphs[1].last_line, 3);
+        assert_eq!(paragraph_lines(text), [(0, 0), (1, 3)]);
+        // A tab reaches column 8, as eight spaces do.
+        assert_eq!(
+            paragraph_lines("Term\n\tdefined here\n        and here"),
+            [(0, 0), (1, 2)]
+        );
     }
 
     #[test]
@@ -952,21 +1006,41 @@ mod tests {
         let text =
             "A title\n    The first paragraph, one line.\n    The second asks \"why?\"\n    \
                     A third goes on\n    and wraps.";
-        let seg = Segmented::new(text);
-        let firsts: Vec<usize> = seg.paragraphs.iter().map(|p| p.first_line).collect();
-        assert_eq!(firsts, [0, 1, 2, 3]);
-        assert_eq!(seg.paragraphs[3].last_line, 4);
+        assert_eq!(paragraph_lines(text), [(0, 0), (1, 1), (2, 2), (3, 4)]);
+        // An abbreviation at a line's end, a lower-case word after it: one sentence.
+        let text = "A title\n    made by Acme Inc.\n    and sold in 1999.";
+        assert_eq!(paragraph_lines(text), [(0, 0), (1, 2)]);
     }
 
     #[test]
     fn indented_list_items_are_paragraphs_each() {
         let text =
             "Before you start:\n  - read the guide\n  - install it\n  2. run it\n  b) check it\n  \
-                    and wrap here";
-        let seg = Segmented::new(text);
-        let firsts: Vec<usize> = seg.paragraphs.iter().map(|p| p.first_line).collect();
-        assert_eq!(firsts, [0, 1, 2, 3, 4]);
-        assert_eq!(seg.paragraphs[4].last_line, 5);
+                    and wrap here\n  (iv) and IX. too";
+        assert_eq!(
+            paragraph_lines(text),
+            [(0, 0), (1, 1), (2, 2), (3, 3), (4, 5), (6, 6)]
+        );
+        // An item's wrapped text, indented under its words, stays in the item.
+        let text = "Intro\n  - item one that wraps\n    onto the next line\n  - item two";
+        assert_eq!(paragraph_lines(text), [(0, 0), (1, 2), (3, 3)]);
+        // A list indented throughout; an indented body without items is one paragraph.
+        assert_eq!(
+            paragraph_lines("  - a\n  - b\n  - c"),
+            [(0, 0), (1, 1), (2, 2)]
+        );
+        assert_eq!(
+            paragraph_lines("   An indented body.\n   It goes on.\n   And on."),
+            [(0, 2)]
+        );
+    }
+
+    #[test]
+    fn words_that_end_in_a_full_stop_open_no_list_item() {
+        let text =
+            "A title\n    said that\n    Mr. Smith had come, and\n    No. 5 with him, and\n    \
+                    it. Then";
+        assert_eq!(paragraph_lines(text), [(0, 0), (1, 4)]);
     }
 
     #[test]
