@@ -11,7 +11,7 @@
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use dedupe::analyze::{boilerplate, overlap, repeats};
 use dedupe::config::Analyses;
-use dedupe::corpus::{self, Document, OffsetMap, Origin, ReadOptions};
+use dedupe::corpus::{self, Document, ReadOptions};
 use dedupe::minhash::MinHasher;
 use dedupe::segment::{word_hashes, Segmented};
 use dedupe::{pipeline, Config};
@@ -62,13 +62,7 @@ fn prose(words: &[String]) -> String {
 }
 
 fn document(d: usize, text: String) -> Document {
-    Document {
-        name: format!("doc{d:05}.txt"),
-        text,
-        origin: Origin::File(format!("doc{d:05}.txt").into()),
-        at: 0..0,
-        offsets: OffsetMap::Identity,
-    }
+    Document::from_text(format!("doc{d:05}.txt"), text)
 }
 
 /// Seeded text with the shape of news prose: sentences, paragraphs, one passage that a tenth of

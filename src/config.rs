@@ -76,33 +76,24 @@ impl Analyses {
 /// fields are not public, so that no setting escapes the builder's checks and the LSH banding
 /// always follows the threshold and the number of bins:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0616
 /// let mut config = dedupe::Config::default();
 /// config.threshold = 0.5; // private: use Config::builder().threshold(0.5)
 /// ```
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Jaccard threshold for near-duplicates and near repeats.
+    // Each setting is described by its getter below.
     pub(crate) threshold: f64,
-    /// Words per shingle.
     pub(crate) shingle: usize,
-    /// MinHash bins.
     pub(crate) num_perm: usize,
-    /// MinHash seed.
     pub(crate) seed: u64,
-    /// Shortest shared passage reported, in words.
     pub(crate) min_overlap: usize,
-    /// Longest run of unmatched words bridged inside one shared passage.
     pub(crate) overlap_gap: usize,
-    /// Weight of false positives when choosing the banding.
+    /// Weight of false positives when choosing the banding: 1 - `fn_weight`, rounded.
     pub(crate) fp_weight: f64,
-    /// Weight of false negatives when choosing the banding.
     pub(crate) fn_weight: f64,
-    /// LSH bands and rows, chosen from the above.
     pub(crate) banding: Banding,
-    /// Which analyses run.
     pub(crate) analyses: Analyses,
-    /// How inputs are read.
     pub(crate) read: ReadOptions,
     /// Told how far reading and hashing have got, for a progress display.
     pub(crate) progress: Option<Observer>,

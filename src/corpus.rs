@@ -194,8 +194,10 @@ pub struct Document {
 }
 
 impl Document {
-    /// A document held in memory: `text` named `name`, as if read from a UTF-8 file of that
-    /// name, so its byte offsets are those of `text`.
+    /// A document held in memory: `text` named `name`, its byte offsets those of `text` (a
+    /// byte-order mark in it is text). Its origin names a file `name`, which nothing reads
+    /// unless the document is passed to [`reread`](fn@reread). At most [`MAX_DOCUMENT_BYTES`]
+    /// bytes are analysed; [`crate::pipeline::analyze_texts`] skips a longer text with an error.
     pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Document {
         let (name, text) = (name.into(), text.into());
         Document {
@@ -229,8 +231,8 @@ impl ReadOptions {
     }
 
     /// Why `len` bytes (of a file, or of a JSONL line) are too many.
-    fn over_limit(&self, what: &str, len: u64) -> String {
-        if len > MAX_DOCUMENT_BYTES && self.max_file_bytes > MAX_DOCUMENT_BYTES {
+    pub(crate) fn over_limit(&self, what: &str, len: u64) -> String {
+        if len > MAX_DOCUMENT_BYTES && self.max_file_bytes >= MAX_DOCUMENT_BYTES {
             format!(
                 "{what} of {len} bytes is over {MAX_DOCUMENT_BYTES} bytes, the most one document \
                  can hold, skipped (split it)"
@@ -511,6 +513,17 @@ mod tests {
         assert!(opts
             .over_limit("file", 5 << 30)
             .contains("the most one document can hold"));
+        // `--max-file-size 4G`, the most it takes, and the largest limit that says "raise it".
+        for (max_file_bytes, says) in [
+            (4 << 30, "the most one document can hold"),
+            (MAX_DOCUMENT_BYTES - 1, "raise --max-file-size"),
+        ] {
+            let opts = ReadOptions {
+                max_file_bytes,
+                ..ReadOptions::default()
+            };
+            assert!(opts.over_limit("file", 5 << 30).contains(says));
+        }
         assert!(ReadOptions::default()
             .over_limit("file", 300 << 20)
             .contains("raise --max-file-size"));

@@ -104,7 +104,9 @@ pub fn run_with_documents(
 
 /// The analyses of `config` of texts held in memory, each with its name: the library's entry
 /// point when the text is not in files. Byte offsets in the report are those of each text.
-/// Documents are sorted by name; of two with one name, the second is skipped with a warning.
+/// Documents are sorted by name; of two with one name, the second is skipped with a warning. A
+/// text over the read limit (`config.read().limit()`, 256 MiB by default) is skipped with an
+/// error, as a file would be.
 ///
 /// ```
 /// let config = dedupe::Config::default();
@@ -125,11 +127,21 @@ where
     N: Into<String>,
     T: Into<String>,
 {
-    let mut docs: Vec<Document> = texts
-        .into_iter()
-        .map(|(name, text)| Document::from_text(name, text))
-        .collect();
-    let mut diags = Vec::new();
+    let (mut docs, mut diags) = (Vec::new(), Vec::new());
+    for (name, text) in texts {
+        let (name, text) = (name.into(), text.into());
+        let len = text.len() as u64;
+        if len > config.read.limit() {
+            diags.push(Diagnostic {
+                path: name,
+                line: None,
+                severity: corpus::Severity::Error,
+                message: config.read.over_limit("text", len),
+            });
+            continue;
+        }
+        docs.push(Document::from_text(name, text));
+    }
     corpus::finish(&mut docs, &mut diags);
     finish(analyze(&docs, config), diags)
 }
@@ -627,6 +639,21 @@ mod tests {
         assert!(report.warnings[0].contains("a second document of this name"));
         // "a" is the first given: the same paragraph as "z".
         assert_eq!(report.near_duplicates.len(), 1);
+    }
+
+    #[test]
+    fn a_text_over_the_read_limit_is_skipped_with_an_error() {
+        let read = corpus::ReadOptions {
+            max_file_bytes: 10,
+            ..corpus::ReadOptions::default()
+        };
+        let config = Config::builder().read(read).build().unwrap();
+        let (report, diags) =
+            analyze_texts([("long", "eleven bytes"), ("short", "ten bytes")], &config);
+        let names: Vec<&str> = report.documents.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(names, ["short"]);
+        assert_eq!(diags.len(), 1);
+        assert!(report.warnings[0].starts_with("error: long: text of 12 bytes is over"));
     }
 
     #[test]

@@ -229,13 +229,7 @@ pub fn analyze(data: &[u8]) {
             let mut paras: Vec<&str> = first.text.split("\n\n").collect();
             paras.reverse();
             let copy = paras.join("\n\n").replacen(' ', "", 1);
-            docs.push(Document {
-                name: "e-copy.txt".into(),
-                text: copy,
-                origin: Origin::File("e-copy.txt".into()),
-                at: 0..0,
-                offsets: OffsetMap::Identity,
-            });
+            docs.push(Document::from_text("e-copy.txt", copy));
         }
     }
     let report = pipeline::analyze(&docs, &config);

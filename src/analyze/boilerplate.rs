@@ -240,10 +240,16 @@ mod tests {
                           for the package.";
         let text = format!("{BODY}\n\n{definition}\n\n{disclaimer}\n\n{BODY}\n\n{BODY}");
         assert_eq!(reasons(&text), []);
-        let notices =
-            format!("{BODY}\n\n{BODY}\n\nCopyright (c) 2024 Example Corp.\n\nCopyright Reuters");
+        let notices = format!(
+            "{BODY}\n\n{BODY}\n\nCopyright (c) Example Corp.\n\nCopyright, 1895, by Charles \
+             Scribner's Sons.\n\nCopyright Reuters"
+        );
         let found: Vec<Reason> = reasons(&notices).into_iter().map(|f| f.1).collect();
-        assert_eq!(found, [Reason::Copyright, Reason::Copyright]);
+        assert_eq!(found, [Reason::Copyright; 3]);
+        // A headline in capitals has at most 25 words.
+        let caps = |n: usize| vec!["WORDS"; n].join(" ");
+        assert!(is_all_caps_headline(&caps(25), 25));
+        assert!(!is_all_caps_headline(&caps(26), 26));
     }
 
     #[test]

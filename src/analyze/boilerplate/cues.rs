@@ -473,7 +473,7 @@ fn cue(ptext: &str, words: &[String], opens: &[bool], headline: bool) -> Option<
     if n <= 30
         && (trimmed.contains('©')
             || contains_seq(words, &["all", "rights", "reserved"])
-            || (words[0] == "copyright" && n <= 15 && (n <= 4 || dated_notice(words))))
+            || (words[0] == "copyright" && n <= 15 && (n <= 4 || has_year_or_c(words))))
     {
         return Some(Reason::Copyright);
     }
@@ -659,15 +659,16 @@ pub(super) fn is_all_caps_headline(ptext: &str, words: usize) -> bool {
     total >= 12 && upper * 10 >= total * 9
 }
 
-/// Whether a line opening with "copyright" reads as a notice: it holds a year or "(c)". Not
-/// so a definition ("\"Copyright Holder\" is whoever is named in the copyright…", the Artistic
-/// licence's), which `clean` had removed.
-fn dated_notice(words: &[String]) -> bool {
+/// Whether a line opening with "copyright" reads as a notice: it holds a year (1500 to 2099:
+/// "Copyright, 1895, by Charles Scribner's Sons") or "(c)" (the word "c"). Not so a definition
+/// ("\"Copyright Holder\" is whoever is named in the copyright…", the Artistic licence's),
+/// which `clean` had removed.
+fn has_year_or_c(words: &[String]) -> bool {
     words.iter().any(|w| {
         w == "c"
             || (w.len() == 4
-                && (w.starts_with("19") || w.starts_with("20"))
-                && w.bytes().all(|b| b.is_ascii_digit()))
+                && w.bytes().all(|b| b.is_ascii_digit())
+                && ("1500".."2100").contains(&w.as_str()))
     })
 }
 
