@@ -572,6 +572,53 @@ mod tests {
     }
 
     #[test]
+    fn readers_comments_under_their_heading_are_the_page_tail() {
+        let comment = "I have driven over that bridge every day for twenty years, and I think \
+                       the city should have fixed it long before the floods came.";
+        let page = |heading: &str| {
+            format!(
+                "Bridge talks resume in the capital\n\nClick here to subscribe\n\n{LONG}\n\n\
+                 {LONG}\n\n{LONG}\n\n{heading}\n\n{comment}\n\n{comment}"
+            )
+        };
+        for heading in [
+            "53 Comments",
+            "Have your say",
+            "One Response to \u{201C}Bridge talks\u{201D}",
+        ] {
+            let found = reasons(&page(heading));
+            let tail: Vec<&str> = found
+                .iter()
+                .filter(|f| f.1 == Reason::PageTail)
+                .map(|f| f.0.as_str())
+                .collect();
+            assert_eq!(tail, [heading, comment, comment], "{found:?}");
+        }
+        // An interviewer's question, a quote declining to comment, a field: the article's own.
+        for own in [
+            "What do you think?",
+            "No comment.",
+            "Comment: see the notes above",
+            "examples/introduction_comments.cpp",
+            "Orwell comments that",
+            "The mayor comments on the plan",
+        ] {
+            let found = reasons(&page(own));
+            assert!(
+                found.iter().all(|f| f.1 != Reason::PageTail),
+                "{own}: {found:?}"
+            );
+        }
+        // A count of comments under the headline, before the body, opens no tail.
+        let text = format!(
+            "Bridge talks resume\n\nClick here to subscribe\n\nComments (3)\n\n{LONG}\n\n\
+             {LONG}\n\n{LONG}"
+        );
+        let found = reasons(&text);
+        assert!(found.iter().all(|f| f.1 != Reason::PageTail), "{found:?}");
+    }
+
+    #[test]
     fn an_article_without_web_chrome_keeps_its_lists_and_sections() {
         // No cue of a web page flags anything (a byline is an article's), so nothing is taken
         // for a page's head or tail: a loose list (items apart, no full stops) used to end the

@@ -87,9 +87,22 @@ pub(super) fn layout(
     if !cues.iter().flatten().any(|c| c.reason.is_page_chrome()) {
         return;
     }
-    let Some((first, last)) = body else {
+    let Some((first, mut last)) = body else {
         return;
     };
+    // Readers' comments: a comment section's heading ("53 Comments", "Have your say") after
+    // most of the body opens the page's tail, however long the comments under it (which the
+    // body may have taken in, being text). On L3S-GN1 they are most of what was kept that is
+    // not content.
+    let words_in = |r: std::ops::Range<usize>| r.map(|k| paras[k].word_count()).sum::<usize>();
+    let body_words = words_in(first..last + 1);
+    let comments = (first + 1..paras.len()).find(|&h| {
+        !flagged[h]
+            && comment_heading(&text[paras[h].span.range()], paras[h].word_count())
+            && 2 * words_in(first..h) >= body_words
+    });
+    let end = comments.unwrap_or(paras.len());
+    last = last.min(end - 1);
     let mark = |cues: &mut [Option<Segment>], i: usize, reason| {
         cues[i] = Some(Segment {
             span: paras[i].span,
@@ -126,10 +139,10 @@ pub(super) fn layout(
     // paragraph), and so does a single flagged paragraph between two of them (an inserted
     // headline, a call to action). The tail starts at the first other paragraph and is marked
     // when it holds at least LINK_RUN short or flagged paragraphs.
-    let nonempty_after = |k: usize| (k + 1..paras.len()).find(|&q| paras[q].word_count() > 0);
+    let nonempty_after = |k: usize| (k + 1..end).find(|&q| paras[q].word_count() > 0);
     let sentence = |k: usize| !flagged[k] && ends_sentence(&text[paras[k].span.range()]);
     let mut tail = last + 1;
-    while tail < paras.len() {
+    while tail < end {
         if paras[tail].word_count() == 0 || sentence(tail) {
             tail += 1;
         } else if let Some(next) = nonempty_after(tail).filter(|&q| flagged[tail] && sentence(q)) {
@@ -138,14 +151,89 @@ pub(super) fn layout(
             break;
         }
     }
-    let evidence = (tail..paras.len())
+    let evidence = (tail..end)
         .filter(|&k| paras[k].word_count() > 0 && (flagged[k] || short(k)))
         .count();
-    if evidence >= LINK_RUN {
-        for k in tail..paras.len() {
-            if paras[k].word_count() > 0 && !flagged[k] {
-                mark(cues, k, Reason::PageTail);
-            }
+    let tail = if evidence >= LINK_RUN { tail } else { end };
+    for k in tail..paras.len() {
+        if paras[k].word_count() > 0 && !flagged[k] {
+            mark(cues, k, Reason::PageTail);
         }
     }
+}
+
+/// The longest heading of a comment section, in words.
+const COMMENT_HEADING_WORDS: usize = 10;
+
+/// Words that name a comment section, in English, German, French, Spanish, Italian and
+/// Portuguese.
+const COMMENT_WORDS: &[&str] = &[
+    "comments",
+    "comment",
+    "responses",
+    "kommentare",
+    "commentaires",
+    "comentarios",
+    "commenti",
+    "comentários",
+];
+
+/// Words that may stand before one of [`COMMENT_WORDS`] in a heading ("Your Comments", "12
+/// reader comments", "Post a comment"); after another word it is a verb ("Orwell comments
+/// that") or names a column ("Business Comment").
+const COMMENT_LEADS: &[&str] = &[
+    "a", "this", "new", "your", "reader", "readers", "reader's", "article", "latest", "recent",
+    "user", "all", "post", "add", "leave", "view", "read", "show", "showing", "write", "no", "one",
+];
+
+/// Calls that open one. Not "what do you think?", an interviewer's question too.
+const COMMENT_CALLS: &[&[&str]] = &[
+    &["have", "your", "say"],
+    &["tell", "us", "what", "you", "think"],
+    &["discuss", "this"],
+    &["comments", "on", "this"],
+    &["comment", "on", "this"],
+];
+
+/// Whether a paragraph of `words` words heads a comment section: "53 Comments", "Comments (3)
+/// : Post Comment", "Have your say", "Tell us what you think...", "One Response to …" (a count,
+/// then responses or replies). One line, not a sentence ("No comment.") or its lead-in (a colon
+/// last), and not longer than
+/// [`COMMENT_HEADING_WORDS`]; not a field labelled "Comment:" (a Debian copyright file's,
+/// which had sent the rest of such files to the tail).
+fn comment_heading(ptext: &str, words: usize) -> bool {
+    let t = ptext.trim();
+    if words == 0
+        || words > COMMENT_HEADING_WORDS
+        || t.contains('\n')
+        || t.ends_with(':')
+        || (t.ends_with('.') && !t.ends_with("..."))
+    {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    if lower.starts_with("comment:") || lower.starts_with("comments:") {
+        return false;
+    }
+    // Words between white space, their punctuation trimmed: a file name such as
+    // `introduction_comments.cpp` holds no word "comments".
+    let ws: Vec<&str> = lower
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let number = |w: &str| w.bytes().all(|b| b.is_ascii_digit());
+    let counted = |w: &[&str]| {
+        (w[0] == "one" || number(w[0]))
+            && matches!(w[1], "response" | "responses" | "reply" | "replies")
+    };
+    let named = ws.iter().enumerate().any(|(i, w)| {
+        COMMENT_WORDS.contains(w)
+            && (i == 0 || number(ws[i - 1]) || COMMENT_LEADS.contains(&ws[i - 1]))
+    });
+    named
+        || ws.windows(2).take(1).any(counted)
+        || COMMENT_CALLS
+            .iter()
+            .any(|call| ws.windows(call.len()).any(|w| w == *call))
 }
