@@ -594,6 +594,19 @@ mod tests {
                 .collect();
             assert_eq!(tail, [heading, comment, comment], "{found:?}");
         }
+        // More comments than article: the body takes them in, and the heading (flagged itself,
+        // a call to action) still cuts it.
+        let thread = [comment; 8].join("\n\n");
+        let text = format!(
+            "Bridge talks resume in the capital\n\nClick here to subscribe\n\n{LONG}\n\n{LONG}\n\n\
+             {LONG}\n\nPost a comment\n\n{thread}"
+        );
+        let found = reasons(&text);
+        assert_eq!(
+            found.iter().filter(|f| f.1 == Reason::PageTail).count(),
+            8,
+            "{found:?}"
+        );
         // An interviewer's question, a quote declining to comment, a field: the article's own.
         for own in [
             "What do you think?",

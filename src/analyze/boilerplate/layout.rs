@@ -91,15 +91,14 @@ pub(super) fn layout(
         return;
     };
     // Readers' comments: a comment section's heading ("53 Comments", "Have your say") after
-    // most of the body opens the page's tail, however long the comments under it (which the
-    // body may have taken in, being text). On L3S-GN1 they are most of what was kept that is
-    // not content.
+    // the body, or after [`COMMENTS_AFTER_WORDS`] of it, opens the page's tail, however long
+    // the comments under it (which the body may have taken in, being text: so no share of the
+    // body will do, as fourteen comments outweigh an article). On L3S-GN1 comments are most of
+    // what was kept that is not content.
     let words_in = |r: std::ops::Range<usize>| r.map(|k| paras[k].word_count()).sum::<usize>();
-    let body_words = words_in(first..last + 1);
     let comments = (first + 1..paras.len()).find(|&h| {
-        !flagged[h]
-            && comment_heading(&text[paras[h].span.range()], paras[h].word_count())
-            && 2 * words_in(first..h) >= body_words
+        comment_heading(&text[paras[h].span.range()], paras[h].word_count())
+            && (h > last || words_in(first..h) >= COMMENTS_AFTER_WORDS)
     });
     let end = comments.unwrap_or(paras.len());
     last = last.min(end - 1);
@@ -161,6 +160,10 @@ pub(super) fn layout(
         }
     }
 }
+
+/// Words of the main body a comment section's heading inside it must follow: a count of
+/// comments under the headline opens no tail.
+const COMMENTS_AFTER_WORDS: usize = 100;
 
 /// The longest heading of a comment section, in words.
 const COMMENT_HEADING_WORDS: usize = 10;
