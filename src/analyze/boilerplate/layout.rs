@@ -200,10 +200,9 @@ const COMMENT_CALLS: &[&[&str]] = &[
 
 /// Whether a paragraph of `words` words heads a comment section: "53 Comments", "Comments (3)
 /// : Post Comment", "Have your say", "Tell us what you think...", "One Response to …" (a count,
-/// then responses or replies). One line, not a sentence ("No comment.") or its lead-in (a colon
-/// last), and not longer than
-/// [`COMMENT_HEADING_WORDS`]; not a field labelled "Comment:" (a Debian copyright file's,
-/// which had sent the rest of such files to the tail).
+/// then responses or replies). One line of at most [`COMMENT_HEADING_WORDS`] words, not a
+/// sentence ("No comment.") or its lead-in (a colon last), and not a field labelled "Comment:"
+/// (a Debian copyright file's, which had sent the rest of such files to the tail).
 fn comment_heading(ptext: &str, words: usize) -> bool {
     let t = ptext.trim();
     if words == 0
@@ -226,16 +225,15 @@ fn comment_heading(ptext: &str, words: usize) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     let number = |w: &str| w.bytes().all(|b| b.is_ascii_digit());
-    let counted = |w: &[&str]| {
-        (w[0] == "one" || number(w[0]))
-            && matches!(w[1], "response" | "responses" | "reply" | "replies")
-    };
     let named = ws.iter().enumerate().any(|(i, w)| {
         COMMENT_WORDS.contains(w)
             && (i == 0 || number(ws[i - 1]) || COMMENT_LEADS.contains(&ws[i - 1]))
     });
+    let counted = ws.len() >= 2
+        && (ws[0] == "one" || number(ws[0]))
+        && matches!(ws[1], "response" | "responses" | "reply" | "replies");
     named
-        || ws.windows(2).take(1).any(counted)
+        || counted
         || COMMENT_CALLS
             .iter()
             .any(|call| ws.windows(call.len()).any(|w| w == *call))
