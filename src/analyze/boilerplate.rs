@@ -318,8 +318,11 @@ mod tests {
         let table = "| Region | Quarter | Revenue | Margin |\n|---|---|---|---|\n| North | Q1 | 412.5 | 11.2% |\n| South | Q1 | 287.3 | 8.4% |";
         let text = format!("Results by region\n\n{LONG}\n\n{table}\n\n{LONG}\n");
         assert!(reasons(&text).is_empty(), "{:?}", reasons(&text));
-        // A menu of links separated by bars still is one.
+        // A menu of links separated by bars still is one, and so is a long one.
         let text = format!("Home | News | Sport | Weather\n\n{LONG}\n\n{LONG}\n");
+        assert_eq!(reasons(&text)[0].1, Reason::Navigation);
+        let sections = ["Football | Cricket | Rugby Union | Rugby League | Tennis | Golf"; 6];
+        let text = format!("{}\n\n{LONG}\n\n{LONG}\n", sections.join(" | "));
         assert_eq!(reasons(&text)[0].1, Reason::Navigation);
     }
 

@@ -82,7 +82,8 @@ pub(super) enum Menu {
     No,
     /// One of a run of three or more very short lines.
     Run,
-    /// Items separated by `|`, `»`, `›`, ` > ` or `•`.
+    /// Items separated by ` | `, `»`, `›`, ` > ` or `•`: two or more up to 30 words, one every
+    /// four words or fewer beyond.
     Separated,
 }
 
@@ -703,18 +704,17 @@ pub(super) fn navigation_runs(text: &str, seg: &Segmented) -> Vec<Menu> {
             i += 1;
         }
     }
-    for (i, p) in paras
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.word_count() <= 30)
-    {
+    for (i, p) in paras.iter().enumerate() {
         let t = &text[p.span.range()];
         let seps = t.matches(" | ").count()
             + t.matches('»').count()
             + t.matches('›').count()
             + t.matches(" > ").count()
             + t.matches('•').count();
-        if seps >= 2 && !markdown_table(t) {
+        // Up to 30 words, two separators make a menu; a longer one (a site's whole section list,
+        // 66 words on an L3S page) has one every four words or fewer.
+        let menu = p.word_count() <= 30 || seps * 4 >= p.word_count();
+        if seps >= 2 && menu && !markdown_table(t) {
             nav[i] = Menu::Separated;
         }
     }
