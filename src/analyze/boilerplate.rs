@@ -676,6 +676,25 @@ mod tests {
             found.iter().all(|f| !f.0.starts_with("The officials")),
             "{found:?}"
         );
+        // The script itself, before the body, is the page's head, and one after it its tail;
+        // a headline with a sign in it and a list of names with addresses are no script.
+        let names = "Maintainers: Jane Doe <jane@example.org>, John Roe <john@example.org>, \
+                     Ann Poe <ann@example.org>";
+        let text = format!(
+            "Dow > 13,000\n\n{names}\n\n{script}\n\nClick here to subscribe\n\n{LONG}\n\n\
+             {LONG}\n\n{script}"
+        );
+        let found = reasons(&text);
+        let heads: Vec<Reason> = found
+            .iter()
+            .filter(|f| f.0 == script)
+            .map(|f| f.1)
+            .collect();
+        assert_eq!(heads, [Reason::PageHead, Reason::PageTail], "{found:?}");
+        assert!(
+            found.iter().all(|f| f.0 != "Dow > 13,000" && f.0 != names),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -12,6 +12,10 @@ pub(super) const TEXT_WORDS: usize = 15;
 /// a comment header and its buttons) rather than a heading, a byline and a date.
 const LINK_RUN: usize = 3;
 
+/// The fewest words of a paragraph of program code outside the main body that is taken for a
+/// page's script.
+const SCRIPT_WORDS: usize = 8;
+
 /// How many short paragraphs right before the main body are kept as its headline: the title and
 /// the deck, byline or date line under it.
 const HEADLINE_KEEP: usize = 2;
@@ -133,6 +137,28 @@ pub(super) fn layout(
                 .for_each(|k| mark(cues, k, Reason::PageHead));
         }
         i = i.max(run_start + 1);
+    }
+    // A page's script left in its text, before or after the body, however long (code inside
+    // the body, a tutorial's, is the body's). Not a line of a few words with a sign in it ("Dow
+    // > 13,000"), nor the document's headline; and by braces, `;` and `=` alone, as a list of
+    // names with their addresses (`<doko@debian.org>`) has as many angle brackets, and a run of
+    // one (a rule of `=====`) counts once.
+    let code = |k: usize| {
+        let ptext = &text[paras[k].span.range()].as_bytes();
+        let script = (0..ptext.len())
+            .filter(|&i| b"{};=".contains(&ptext[i]) && (i == 0 || ptext[i - 1] != ptext[i]))
+            .count();
+        paras[k].word_count() >= SCRIPT_WORDS && script * 8 > paras[k].word_count()
+    };
+    for k in (0..first).chain(last + 1..paras.len()) {
+        if k != first_content && !flagged[k] && cues[k].is_none() && code(k) {
+            let reason = if k < first {
+                Reason::PageHead
+            } else {
+                Reason::PageTail
+            };
+            mark(cues, k, reason);
+        }
     }
     // After the body: sentences that directly follow it still belong to it (a short closing
     // paragraph), and so does a single flagged paragraph between two of them (an inserted
