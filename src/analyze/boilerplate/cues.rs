@@ -706,11 +706,27 @@ pub(super) fn navigation_runs(text: &str, seg: &Segmented) -> Vec<Menu> {
     }
     for (i, p) in paras.iter().enumerate() {
         let t = &text[p.span.range()];
-        let seps = t.matches(" | ").count()
-            + t.matches('»').count()
-            + t.matches('›').count()
-            + t.matches(" > ").count()
-            + t.matches('•').count();
+        let seps = |t: &str| {
+            t.matches(" | ").count()
+                + t.matches('»').count()
+                + t.matches('›').count()
+                + t.matches(" > ").count()
+                + t.matches('•').count()
+        };
+        // A long paragraph is counted through only when its first [`MENU_PROBE`] bytes hold
+        // three separators, as a menu's do: counting every paragraph's, five substring scans,
+        // took the stage from 0.12 to 0.17 s on the bench corpus (one thread).
+        let long = p.word_count() > 30;
+        if long {
+            let mut probe = t.len().min(MENU_PROBE);
+            while !t.is_char_boundary(probe) {
+                probe -= 1;
+            }
+            if seps(&t[..probe]) < 3 {
+                continue;
+            }
+        }
+        let seps = seps(t);
         // Up to 30 words, two separators make a menu; a longer one (a site's whole section list,
         // 66 words on an L3S page) has one every four words or fewer.
         let menu = p.word_count() <= 30 || seps * 4 >= p.word_count();
@@ -720,6 +736,9 @@ pub(super) fn navigation_runs(text: &str, seg: &Segmented) -> Vec<Menu> {
     }
     nav
 }
+
+/// Bytes of a long paragraph in which [`navigation_runs`] looks for a menu's separators first.
+const MENU_PROBE: usize = 200;
 
 /// Whether `t` is a Markdown table: every line starts with `|`, and one is its header's rule
 /// (`|---|:--:|`). Its cells are separated like a menu's links, but they are the text's data.

@@ -143,12 +143,17 @@ pub(super) fn layout(
     // > 13,000"), nor the document's headline; and by braces, `;` and `=` alone, as a list of
     // names with their addresses (`<doko@debian.org>`) has as many angle brackets, and a run of
     // one (a rule of `=====`) counts once.
+    // A paragraph that ends a sentence is not scanned: it is text.
     let code = |k: usize| {
-        let ptext = &text[paras[k].span.range()].as_bytes();
-        let script = (0..ptext.len())
-            .filter(|&i| b"{};=".contains(&ptext[i]) && (i == 0 || ptext[i - 1] != ptext[i]))
+        let ptext = &text[paras[k].span.range()];
+        if paras[k].word_count() < SCRIPT_WORDS || ends_sentence(ptext) {
+            return false;
+        }
+        let b = ptext.as_bytes();
+        let script = (0..b.len())
+            .filter(|&i| b"{};=".contains(&b[i]) && (i == 0 || b[i - 1] != b[i]))
             .count();
-        paras[k].word_count() >= SCRIPT_WORDS && script * 8 > paras[k].word_count()
+        script * 8 > paras[k].word_count()
     };
     for k in (0..first).chain(last + 1..paras.len()) {
         if k != first_content && !flagged[k] && cues[k].is_none() && code(k) {
