@@ -95,7 +95,8 @@ pub struct Config {
     pub(crate) banding: Banding,
     pub(crate) analyses: Analyses,
     pub(crate) read: ReadOptions,
-    /// Told how far reading and hashing have got, for a progress display.
+    /// Told how far reading and hashing have got, and which analysis stage runs, for a progress
+    /// display.
     pub(crate) progress: Option<Observer>,
 }
 
@@ -169,7 +170,8 @@ impl Config {
         Config { analyses, ..self }
     }
 
-    /// This configuration telling `observer` how far reading and hashing have got.
+    /// This configuration telling `observer` how far reading and hashing have got, and which
+    /// analysis stage runs.
     pub fn with_progress(self, observer: Option<Observer>) -> Config {
         Config {
             progress: observer,

@@ -232,7 +232,7 @@ impl ReadOptions {
 
     /// Why `len` bytes (of a file, or of a JSONL line) are too many.
     pub(crate) fn over_limit(&self, what: &str, len: u64) -> String {
-        if len > MAX_DOCUMENT_BYTES && self.max_file_bytes >= MAX_DOCUMENT_BYTES {
+        if len > MAX_DOCUMENT_BYTES {
             format!(
                 "{what} of {len} bytes is over {MAX_DOCUMENT_BYTES} bytes, the most one document \
                  can hold, skipped (split it)"
@@ -513,17 +513,18 @@ mod tests {
         assert!(opts
             .over_limit("file", 5 << 30)
             .contains("the most one document can hold"));
-        // `--max-file-size 4G`, the most it takes, and the largest limit that says "raise it".
-        for (max_file_bytes, says) in [
-            (4 << 30, "the most one document can hold"),
-            (MAX_DOCUMENT_BYTES - 1, "raise --max-file-size"),
-        ] {
+        // Past what a document holds, no limit helps: whatever the limit, "split it".
+        for max_file_bytes in [4 << 30, 256 << 20] {
             let opts = ReadOptions {
                 max_file_bytes,
                 ..ReadOptions::default()
             };
-            assert!(opts.over_limit("file", 5 << 30).contains(says));
+            assert!(opts.over_limit("file", 5 << 30).contains("split it"));
         }
+        let opts = ReadOptions::default();
+        assert!(opts
+            .over_limit("file", (256 << 20) + 1)
+            .contains("raise --max-file-size"));
         assert!(ReadOptions::default()
             .over_limit("file", 300 << 20)
             .contains("raise --max-file-size"));

@@ -285,6 +285,15 @@ mod tests {
     }
 
     #[test]
+    #[should_panic(expected = "signatures of different numbers of bins")]
+    fn signatures_of_different_lengths_are_not_compared() {
+        let (a, b) = pair(50, 10, 7);
+        let eight = MinHasher::new(8, 1).signature(a);
+        let sixteen = MinHasher::new(16, 1).signature(b);
+        eight.estimate(&sixteen);
+    }
+
+    #[test]
     fn estimate_within_three_sigma() {
         // Over many random pairs, the estimate stays within 3 binomial standard deviations of the
         // exact Jaccard as often as a binomial estimator should (99.7%; allow 98.5%).

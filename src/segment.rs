@@ -731,7 +731,15 @@ fn split_block(text: &str, lines: &LineIndex, first: usize, last: usize) -> Vec<
         }
         column
     };
-    let item = |i: usize| list_item(line(i));
+    // A letter or roman numeral labels an item only beside another so labelled: alone, "v."
+    // and "J." and "p." open a case name, initials, a page reference.
+    let lettered = (first..=last)
+        .filter(|&i| list_item(line(i)) == Some(Label::Letter))
+        .count();
+    let item = |i: usize| match list_item(line(i)) {
+        Some(Label::Letter) => lettered >= 2,
+        label => label.is_some(),
+    };
     // A block indented throughout (an RFC's body) is one paragraph but for its list items.
     let indented_body = (first..=last).all(|i| indent(i) > 0);
     // An indented line opens a paragraph when it is a list item, or indented deeper than the
@@ -786,25 +794,41 @@ const ROMAN: [&str; 20] = [
 /// Whether a line opens a list item: a bullet (`-`, `*`, `+`, `•`), or a label of one to three
 /// digits, one letter or a roman numeral, closed by `.` or `)` or in brackets (`2.`, `b)`,
 /// `(iv)`); then white space. "Mr. Smith" and "No. 5" are not items.
-fn list_item(line: &str) -> bool {
+fn list_item(line: &str) -> Option<Label> {
     let t = line.trim_start();
     let spaced = |rest: &str| rest.starts_with([' ', '\t']);
     if let Some(rest) = t.strip_prefix(['-', '*', '+', '•']) {
-        return spaced(rest);
+        return spaced(rest).then_some(Label::Bullet);
     }
     let (t, closes): (&str, &[char]) = match t.strip_prefix('(') {
         Some(inner) => (inner, &[')']),
         None => (t, &['.', ')']),
     };
-    let Some(end) = t.find(closes) else {
-        return false;
-    };
+    let end = t.find(closes)?;
     let label = &t[..end];
+    if !spaced(&t[end + 1..]) {
+        return None;
+    }
     let number = (1..=3).contains(&label.len()) && label.bytes().all(|b| b.is_ascii_digit());
     let letter = label.len() == 1 && label.bytes().all(|b| b.is_ascii_alphabetic());
     let roman = (label == label.to_lowercase() || label == label.to_uppercase())
         && ROMAN.contains(&label.to_lowercase().as_str());
-    (number || letter || roman) && spaced(&t[end + 1..])
+    if number {
+        Some(Label::Number)
+    } else {
+        (letter || roman).then_some(Label::Letter)
+    }
+}
+
+/// What labels a list item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Label {
+    /// `-`, `*`, `+` or `•`.
+    Bullet,
+    /// One to three digits.
+    Number,
+    /// One letter or a roman numeral.
+    Letter,
 }
 
 #[cfg(test)]
@@ -1032,6 +1056,17 @@ mod tests {
         assert_eq!(
             paragraph_lines("   An indented body.\n   It goes on.\n   And on."),
             [(0, 2)]
+        );
+    }
+
+    #[test]
+    fn a_lone_letter_with_a_full_stop_is_no_list_item() {
+        let text = "A title\n    the court cited Roe\n    v. Wade and, on page 42,\n    Smith";
+        assert_eq!(paragraph_lines(text), [(0, 0), (1, 3)]);
+        // Two lettered lines make a list.
+        assert_eq!(
+            paragraph_lines("Choose:\n  a. the first\n  b. the second"),
+            [(0, 0), (1, 1), (2, 2)]
         );
     }
 

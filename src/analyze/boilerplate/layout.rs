@@ -12,10 +12,6 @@ pub(super) const TEXT_WORDS: usize = 15;
 /// a comment header and its buttons) rather than a heading, a byline and a date.
 const LINK_RUN: usize = 3;
 
-/// The fewest words of a paragraph of program code outside the main body that is taken for a
-/// page's script.
-const SCRIPT_WORDS: usize = 8;
-
 /// How many short paragraphs right before the main body are kept as its headline: the title and
 /// the deck, byline or date line under it.
 const HEADLINE_KEEP: usize = 2;
@@ -95,14 +91,25 @@ pub(super) fn layout(
         return;
     };
     // Readers' comments: a comment section's heading ("53 Comments", "Have your say") after
-    // the body, or after [`COMMENTS_AFTER_WORDS`] of it, opens the page's tail, however long
+    // the body, or a sure one after [`COMMENTS_AFTER_WORDS`] of it, opens the page's tail, however long
     // the comments under it (which the body may have taken in, being text: so no share of the
     // body will do, as fourteen comments outweigh an article). On L3S-GN1 comments are most of
     // what was kept that is not content.
     let words_in = |r: std::ops::Range<usize>| r.map(|k| paras[k].word_count()).sum::<usize>();
     let comments = (first + 1..paras.len()).find(|&h| {
-        comment_heading(&text[paras[h].span.range()], paras[h].word_count())
-            && (h > last || words_in(first..h) >= COMMENTS_AFTER_WORDS)
+        let ptext = &text[paras[h].span.range()];
+        match comment_heading(ptext, paras[h].word_count()) {
+            Some(_) if h > last => true,
+            // Inside the body, a sure heading, not in a share bar ("Comments (3) | Share"); or
+            // one by name that another cue flagged (it recurs across the site's pages, or is a
+            // call): an article's own section so named is neither.
+            Some(how) => {
+                (how == Heading::Sure || flagged[h])
+                    && !ptext.contains(" | ")
+                    && words_in(first..h) >= COMMENTS_AFTER_WORDS
+            }
+            None => false,
+        }
     });
     let end = comments.unwrap_or(paras.len());
     last = last.min(end - 1);
@@ -137,33 +144,6 @@ pub(super) fn layout(
                 .for_each(|k| mark(cues, k, Reason::PageHead));
         }
         i = i.max(run_start + 1);
-    }
-    // A page's script left in its text, before or after the body, however long (code inside
-    // the body, a tutorial's, is the body's). Not a line of a few words with a sign in it ("Dow
-    // > 13,000"), nor the document's headline; and by braces, `;` and `=` alone, as a list of
-    // names with their addresses (`<doko@debian.org>`) has as many angle brackets, and a run of
-    // one (a rule of `=====`) counts once.
-    // A paragraph that ends a sentence is not scanned: it is text.
-    let code = |k: usize| {
-        let ptext = &text[paras[k].span.range()];
-        if paras[k].word_count() < SCRIPT_WORDS || ends_sentence(ptext) {
-            return false;
-        }
-        let b = ptext.as_bytes();
-        let script = (0..b.len())
-            .filter(|&i| b"{};=".contains(&b[i]) && (i == 0 || b[i - 1] != b[i]))
-            .count();
-        script * 8 > paras[k].word_count()
-    };
-    for k in (0..first).chain(last + 1..paras.len()) {
-        if k != first_content && !flagged[k] && cues[k].is_none() && code(k) {
-            let reason = if k < first {
-                Reason::PageHead
-            } else {
-                Reason::PageTail
-            };
-            mark(cues, k, reason);
-        }
     }
     // After the body: sentences that directly follow it still belong to it (a short closing
     // paragraph), and so does a single flagged paragraph between two of them (an inserted
@@ -212,41 +192,55 @@ const COMMENT_WORDS: &[&str] = &[
     "comentários",
 ];
 
-/// Words that may stand before one of [`COMMENT_WORDS`] in a heading ("Your Comments", "12
-/// reader comments", "Post a comment"); after another word it is a verb ("Orwell comments
-/// that") or names a column ("Business Comment").
+/// Words that may stand before one of [`COMMENT_WORDS`] in a heading of two words ("Your
+/// Comments", "Reader comments").
 const COMMENT_LEADS: &[&str] = &[
-    "a", "this", "new", "your", "reader", "readers", "reader's", "article", "latest", "recent",
-    "user", "all", "post", "add", "leave", "view", "read", "show", "showing", "write", "no", "one",
+    "your", "reader", "readers", "reader's", "article", "latest", "recent", "user", "all",
 ];
 
-/// Calls that open one. Not "what do you think?", an interviewer's question too.
+/// Calls that open a comment section. Not "what do you think?", an interviewer's question too
+/// (and a question is refused anyway).
 const COMMENT_CALLS: &[&[&str]] = &[
     &["have", "your", "say"],
     &["tell", "us", "what", "you", "think"],
     &["discuss", "this"],
     &["comments", "on", "this"],
     &["comment", "on", "this"],
+    &["post", "a", "comment"],
+    &["leave", "a", "comment"],
+    &["add", "a", "comment"],
+    &["write", "a", "comment"],
+    &["post", "comment"],
+    &["add", "comment"],
 ];
 
-/// Whether a paragraph of `words` words heads a comment section: "53 Comments", "Comments (3)
-/// : Post Comment", "Have your say", "Tell us what you think...", "One Response to …" (a count,
-/// then responses or replies). One line of at most [`COMMENT_HEADING_WORDS`] words, not a
-/// sentence ("No comment.") or its lead-in (a colon last), and not a field labelled "Comment:"
-/// (a Debian copyright file's, which had sent the rest of such files to the tail).
-fn comment_heading(ptext: &str, words: usize) -> bool {
+/// How surely a line heads a comment section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Heading {
+    /// A count ("53 Comments", "Comments (3)", "One Response to …") or a call ("Post a
+    /// comment", "Have your say"): it may cut the main body short.
+    Sure,
+    /// The word alone or after a lead ("Comments", "Your Comments"): only after the main body,
+    /// as a section of an article may be so named.
+    Named,
+}
+
+/// Whether a paragraph of `words` words heads a comment section, and how surely. One line of at
+/// most [`COMMENT_HEADING_WORDS`] words that is no sentence: a full stop (but for "..."), a
+/// question or exclamation mark, a closing quote or a colon last refuses it ("No comment.", "Do
+/// you have a comment on the verdict?", "Orwell comments that:"). Neither is a field labelled
+/// "Comment:" (a Debian copyright file's), nor a line of program code (`// a comment`).
+fn comment_heading(ptext: &str, words: usize) -> Option<Heading> {
     let t = ptext.trim();
-    if words == 0
-        || words > COMMENT_HEADING_WORDS
-        || t.contains('\n')
-        || t.ends_with(':')
-        || (t.ends_with('.') && !t.ends_with("..."))
-    {
-        return false;
+    let code = ["//", "#", "/*", "<!--", "--"]
+        .iter()
+        .any(|m| t.starts_with(m));
+    if words == 0 || words > COMMENT_HEADING_WORDS || t.contains('\n') || code {
+        return None;
     }
     let lower = t.to_lowercase();
     if lower.starts_with("comment:") || lower.starts_with("comments:") {
-        return false;
+        return None;
     }
     // Words between white space, their punctuation trimmed: a file name such as
     // `introduction_comments.cpp` holds no word "comments".
@@ -255,17 +249,29 @@ fn comment_heading(ptext: &str, words: usize) -> bool {
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())
         .collect();
-    let number = |w: &str| w.bytes().all(|b| b.is_ascii_digit());
-    let named = ws.iter().enumerate().any(|(i, w)| {
-        COMMENT_WORDS.contains(w)
-            && (i == 0 || number(ws[i - 1]) || COMMENT_LEADS.contains(&ws[i - 1]))
-    });
-    let counted = ws.len() >= 2
-        && (ws[0] == "one" || number(ws[0]))
-        && matches!(ws[1], "response" | "responses" | "reply" | "replies");
-    named
-        || counted
-        || COMMENT_CALLS
-            .iter()
-            .any(|call| ws.windows(call.len()).any(|w| w == *call))
+    let number = |w: &str| w == "one" || w.bytes().all(|b| b.is_ascii_digit());
+    // "One Response to “Bush expedites …”": a blog's count, whatever the title quoted ends with.
+    if ws.len() >= 2
+        && number(ws[0])
+        && matches!(ws[1], "response" | "responses" | "reply" | "replies")
+    {
+        return Some(Heading::Sure);
+    }
+    let sentence = t.ends_with(['?', '!', ':', '"', '\'', '\u{201D}', '\u{2019}'])
+        || (t.ends_with('.') && !t.ends_with("..."));
+    if sentence {
+        return None;
+    }
+    let named_at = |i: usize| ws.get(i).is_some_and(|w| COMMENT_WORDS.contains(w));
+    let head = &ws[..ws.len().min(3)];
+    let counted = (0..head.len()).any(named_at) && head.iter().any(|w| number(w));
+    let called = COMMENT_CALLS
+        .iter()
+        .any(|call| ws.windows(call.len()).any(|w| w == *call));
+    if counted || called {
+        return Some(Heading::Sure);
+    }
+    let named = (ws.len() == 1 && named_at(0))
+        || (ws.len() == 2 && named_at(1) && COMMENT_LEADS.contains(&ws[0]));
+    named.then_some(Heading::Named)
 }
