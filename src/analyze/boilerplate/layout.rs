@@ -91,10 +91,10 @@ pub(super) fn layout(
         return;
     };
     // Readers' comments: a comment section's heading ("53 Comments", "Have your say") after
-    // the body, or a sure one after [`COMMENTS_AFTER_WORDS`] of it, opens the page's tail, however long
-    // the comments under it (which the body may have taken in, being text: so no share of the
-    // body will do, as fourteen comments outweigh an article). On L3S-GN1 comments are most of
-    // what was kept that is not content.
+    // the body, or a sure one after [`COMMENTS_AFTER_WORDS`] of it, opens the page's tail,
+    // however long the comments under it (which the body may have taken in, being text: so no
+    // share of the body will do, as fourteen comments outweigh an article). On L3S-GN1 comments
+    // are most of what was kept that is not content.
     let words_in = |r: std::ops::Range<usize>| r.map(|k| paras[k].word_count()).sum::<usize>();
     let comments = (first + 1..paras.len()).find(|&h| {
         let ptext = &text[paras[h].span.range()];
