@@ -719,29 +719,20 @@ fn split_block(text: &str, lines: &LineIndex, first: usize, last: usize) -> Vec<
     if long {
         return (first..=last).map(|i| (i, i)).collect();
     }
-    // Indentation in columns, a tab reaching the next multiple of 8.
-    let indent = |i: usize| {
-        let mut column = 0;
-        for c in line(i).chars() {
-            match c {
-                ' ' => column += 1,
-                '\t' => column = column / 8 * 8 + 8,
-                _ => break,
-            }
-        }
-        column
-    };
+    // Each line's indentation in columns (a tab reaching the next multiple of 8) and list label,
+    // found once: `opens` looks at each line and the one before.
+    let indents: Vec<usize> = (first..=last).map(|i| indent_columns(line(i))).collect();
+    let labels: Vec<Option<Label>> = (first..=last).map(|i| list_item(line(i))).collect();
+    let indent = |i: usize| indents[i - first];
     // A letter or roman numeral labels an item only beside another so labelled: alone, "v."
     // and "J." and "p." open a case name, initials, a page reference.
-    let lettered = (first..=last)
-        .filter(|&i| list_item(line(i)) == Some(Label::Letter))
-        .count();
-    let item = |i: usize| match list_item(line(i)) {
+    let lettered = labels.iter().filter(|&&l| l == Some(Label::Letter)).count();
+    let item = |i: usize| match labels[i - first] {
         Some(Label::Letter) => lettered >= 2,
         label => label.is_some(),
     };
     // A block indented throughout (an RFC's body) is one paragraph but for its list items.
-    let indented_body = (first..=last).all(|i| indent(i) > 0);
+    let indented_body = indents.iter().all(|&column| column > 0);
     // An indented line opens a paragraph when it is a list item, or indented deeper than the
     // line before (a first-line indent) unless that line is a list item (whose wrapped text is
     // indented under its words). At the same depth it continues the line before (a definition
@@ -750,13 +741,17 @@ fn split_block(text: &str, lines: &LineIndex, first: usize, last: usize) -> Vec<
     // had been a paragraph of its own, and `clean` took some of them out of their sentences as
     // the page's head.
     let opens = |i: usize| {
-        if indent(i) == 0 || item(i) || indented_body {
-            return indent(i) > 0 && item(i);
+        if indent(i) == 0 {
+            false
+        } else if item(i) {
+            true
+        } else if indented_body {
+            false
+        } else if indent(i) > indent(i - 1) {
+            !item(i - 1)
+        } else {
+            ends_sentence(line(i - 1)) && opens_sentence(line(i))
         }
-        if indent(i) > indent(i - 1) {
-            return !item(i - 1);
-        }
-        ends_sentence(line(i - 1)) && opens_sentence(line(i))
     };
     let mut out = Vec::new();
     let mut start = first;
@@ -768,6 +763,19 @@ fn split_block(text: &str, lines: &LineIndex, first: usize, last: usize) -> Vec<
     }
     out.push((start, last));
     out
+}
+
+/// A line's indentation in columns, a tab reaching the next multiple of 8.
+fn indent_columns(line: &str) -> usize {
+    let mut column = 0;
+    for c in line.chars() {
+        match c {
+            ' ' => column += 1,
+            '\t' => column = column / 8 * 8 + 8,
+            _ => break,
+        }
+    }
+    column
 }
 
 /// Whether a line ends a sentence: `.`, `!`, `?` or `:` last, but for closing quotes and brackets.
@@ -811,8 +819,10 @@ fn list_item(line: &str) -> Option<Label> {
     }
     let number = (1..=3).contains(&label.len()) && label.bytes().all(|b| b.is_ascii_digit());
     let letter = label.len() == 1 && label.bytes().all(|b| b.is_ascii_alphabetic());
-    let roman = (label == label.to_lowercase() || label == label.to_uppercase())
-        && ROMAN.contains(&label.to_lowercase().as_str());
+    // One case throughout: "iv" or "IV", not "Iv".
+    let one_case = label.bytes().all(|b| b.is_ascii_lowercase())
+        || label.bytes().all(|b| b.is_ascii_uppercase());
+    let roman = one_case && ROMAN.iter().any(|r| r.eq_ignore_ascii_case(label));
     if number {
         Some(Label::Number)
     } else {

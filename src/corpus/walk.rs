@@ -147,15 +147,18 @@ fn walk(
     files: &mut Vec<(PathBuf, FileId)>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    let cannot_read = |e: io::Error| {
+        diag(
+            dir,
+            None,
+            Severity::Error,
+            format!("cannot read directory: {e}"),
+        )
+    };
     let canonical = match dir_key(dir) {
         Ok(c) => c,
         Err(e) => {
-            diags.push(diag(
-                dir,
-                None,
-                Severity::Error,
-                format!("cannot read directory: {e}"),
-            ));
+            diags.push(cannot_read(e));
             return;
         }
     };
@@ -171,12 +174,7 @@ fn walk(
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            diags.push(diag(
-                dir,
-                None,
-                Severity::Error,
-                format!("cannot read directory: {e}"),
-            ));
+            diags.push(cannot_read(e));
             ancestors.remove(&canonical);
             return;
         }
